@@ -1,0 +1,88 @@
+# Insatsguiden — two commands for a newcomer:
+#   make run    sets everything up (idempotent) and starts web + Rasa + action server
+#   make test   sets everything up and runs all tests
+# Every setup step is a file target, so a second run skips what is already done.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV      := .venv
+PY        := $(VENV)/bin/python
+BUILD     := build
+CATALOGUE_DB := $(BUILD)/catalogue.db
+SPACY_SV  := $(BUILD)/spacy_sv
+MODEL     := models/insatsguiden.tar.gz
+CHROMIUM  := /usr/bin/chromium
+AXE       := tests/browser/node_modules/axe-core/axe.min.js
+
+CATALOGUE_SRC := $(wildcard catalogue/data/*.yml) $(wildcard catalogue/*.py)
+TRAIN_SRC     := config.yml $(shell find bot/domain bot/data nlu_data/train -name '*.yml' 2>/dev/null)
+
+# Prints "==> what" before a step and "    klart (N s)" after it.
+define step
+	@echo "==> $(1)"; start=$$(date +%s); $(2) && echo "    klart ($$(( $$(date +%s) - start )) s)"
+endef
+
+.PHONY: help setup run test test-fast eval bench validate clean chat
+
+help:
+	@echo "make run     – installera allt som behövs och starta tjänsten"
+	@echo "make test    – installera allt som behövs och kör alla tester"
+	@echo "make eval SCENARIOS=fil.jsonl OUT=ut.jsonl – kör scenarier mot assistenten"
+	@echo "make bench   – mät NLU, routning, svarstider och minne (bench/results/)"
+	@echo "make chat    – prata med assistenten i terminalen"
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@PY310=$$(scripts/find-python310.sh) || exit 1; \
+	echo "==> virtuell miljö ($(VENV)) med $$PY310"; start=$$(date +%s); \
+	{ [ -x $(PY) ] || $$PY310 -m venv $(VENV); } && \
+	$(PY) -m pip install --quiet --upgrade pip && \
+	echo "==> installerar beroenden (requirements.lock, tar cirka 4 minuter första gången)" && \
+	$(PY) -m pip install --quiet -r requirements.lock && \
+	$(PY) -m pip install --quiet --no-deps -e . && \
+	touch $@ && echo "    klart ($$(( $$(date +%s) - start )) s)"
+
+$(CATALOGUE_DB): $(VENV)/.installed $(CATALOGUE_SRC)
+	$(call step,katalogen: validerar och bygger $@,$(PY) -m catalogue validate && $(PY) -m catalogue build --db $@)
+
+$(SPACY_SV)/.built: $(VENV)/.installed bot/spacy_sv.py
+	$(call step,svensk spaCy-pipeline ($(SPACY_SV)),$(PY) -m bot.spacy_sv $(SPACY_SV) && touch $@)
+
+# Rasa is trained only when its inputs changed (this rule's prerequisites).
+$(MODEL): $(SPACY_SV)/.built $(TRAIN_SRC)
+	$(call step,tränar Rasa-modellen (cirka 2–4 minuter),$(PY) -m bot.train)
+
+$(CHROMIUM):
+	$(call step,installerar Chromium för webbläsartester,scripts/install-chromium.sh)
+
+$(AXE): tests/browser/package.json
+	$(call step,hämtar axe-core (npm) för tillgänglighetstester,cd tests/browser && npm ci --silent --no-audit --no-fund)
+
+setup: $(CATALOGUE_DB) $(SPACY_SV)/.built $(MODEL)
+
+validate: $(VENV)/.installed
+	$(PY) -m catalogue validate
+
+run: setup
+	$(PY) -m bot.stack
+
+chat: setup
+	$(PY) -m bot.terminal_chat
+
+test: setup $(CHROMIUM) $(AXE)
+	$(call step,kontrollerar Rasa-data (rasa data validate),$(PY) -m bot.validate_data)
+	$(PY) -m pytest tests
+
+test-fast: $(CATALOGUE_DB)
+	$(PY) -m pytest tests -m "not stack"
+
+eval: setup
+	$(PY) -m bench.eval --scenarios $(or $(SCENARIOS),bench/scenarios.jsonl) --out $(or $(OUT),bench/results/eval_replies.jsonl)
+
+bench: setup
+	$(PY) -m bench.nlu
+	$(PY) -m bench.eval --scenarios bench/scenarios.jsonl --out bench/results/eval_replies.jsonl
+	$(PY) -m bench.load
+
+clean:
+	rm -rf $(BUILD) models .pytest_cache

@@ -1,0 +1,1 @@
+"""Custom Rasa NLU components: redaction before NLU and safety signals after classification."""

@@ -1,0 +1,31 @@
+"""Where things are, and the environment every Rasa process gets."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL = ROOT / "models" / "insatsguiden.tar.gz"
+DOMAIN = ROOT / "bot" / "domain"
+CONFIG = ROOT / "config.yml"
+TRAIN_DATA = [ROOT / "bot" / "data", ROOT / "nlu_data" / "train"]
+NLU_TEST = ROOT / "nlu_data" / "test"
+ENDPOINTS = ROOT / "bot" / "endpoints.yml"
+CREDENTIALS = ROOT / "bot" / "credentials.yml"
+VENV_BIN = Path(sys.executable).parent
+RASA = VENV_BIN / "rasa"
+
+
+def rasa_env(**extra: str) -> dict:
+    env = dict(os.environ)
+    env.update({
+        "RASA_TELEMETRY_ENABLED": "false",   # no network calls, no usage data
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "PYTHONPATH": str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
+        "SANIC_HOST": "127.0.0.1",           # the action server listens on loopback only
+        "ACTION_SERVER_SANIC_WORKERS": "1",
+        "ACTION_PORT": env.get("ACTION_PORT", "5055"),
+    })
+    env.update(extra)
+    return env

@@ -1,0 +1,307 @@
+"""The routing core: a needs profile in, ranked insatser with their villkor checked out.
+
+This is the ONLY routing implementation. The bot's custom actions, the web guide and the
+`python -m catalogue route` command all call `route()`, so the same profile always gives the
+same answer in every channel.
+
+Rules (GUIDE.md §1):
+- Only insatser the board offers without behovsprövning are recommended; Lekeberg's
+  behovsprövade insatser are returned separately as "needs an application".
+- The målgrupp never excludes anybody (seed 004); only villkor can. A villkor that clearly fails
+  (age outside the limits, no guardian consent under 15) moves the insats to
+  `villkor_ej_uppfyllda` with the reason; a villkor we cannot know anonymously (folkbokföring,
+  a referral) stays "okant" and is shown to the resident.
+- Every result carries the right to apply (11 kap. 1 § and 6 §).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from . import vocabulary as v
+from .loader import Catalogue, CatalogueError, default_catalogue
+from .models import Insats, Kommun
+from .rights import ratt_att_ansoka
+
+UPPFYLLT, EJ_UPPFYLLT, OKANT = "uppfyllt", "ej_uppfyllt", "okant"
+MAX_ALDER = 120
+SAMTYCKESALDER = 15  # 21 kap. 2 § SoL: from 15 an insats may be given without the guardian's consent
+
+# Which insatser serve each asker directly, and which serve the person the asker is worried about.
+PRIMAR_ROLL = {
+    "sig": {"sig", "barn-ung"},
+    "mitt-barn": {"foralder", "blivande-foralder"},
+    "anhorig": {"anhorig"},
+    "familj": {"familj"},
+}
+SEKUNDAR_ROLL = {
+    "sig": {"familj", "blivande-foralder"},
+    "mitt-barn": {"barn-ung", "familj", "anhorig"},
+    "anhorig": {"sig", "barn-ung"},
+    "familj": {"sig", "foralder"},
+}
+
+
+class ProfileError(ValueError):
+    """A needs profile with a value out of range; the message is Swedish and names what is allowed."""
+
+
+@dataclass(frozen=True)
+class Profil:
+    kommun: str
+    for_vem: str = "sig"
+    alder: Optional[int] = None          # the age of the person asking
+    barn_alder: Optional[int] = None     # the age of the child / the person the asker is worried about
+    amnen: tuple[str, ...] = ()
+    anonym: bool = False                 # wishes to stay anonymous
+    format: Optional[str] = None         # "grupp" | "individuellt"
+    samtycke: Optional[bool] = None      # guardian consent, for a child under 15 asking for themself
+    sprak: Optional[str] = None          # wished language (parent programmes such as FÖS)
+
+    def validate(self, catalogue: Catalogue) -> None:
+        catalogue.kommun(self.kommun)  # raises CatalogueError with the allowed ids
+        if self.for_vem not in PRIMAR_ROLL:
+            raise ProfileError(f"\"{self.for_vem}\" är inget giltigt val för vem hjälpen gäller. Tillåtna: {', '.join(PRIMAR_ROLL)}.")
+        for name, value in (("ålder", self.alder), ("barnets ålder", self.barn_alder)):
+            if value is not None and not (0 <= value <= MAX_ALDER):
+                raise ProfileError(f"{name.capitalize()} {value} går inte att använda. Ange en ålder mellan 0 och {MAX_ALDER} år.")
+        okanda = [a for a in self.amnen if a not in v.amnen()]
+        if okanda:
+            raise ProfileError(f"Ämnet \"{okanda[0]}\" finns inte. Tillåtna ämnen: {', '.join(v.amnen())}.")
+        if self.format not in (None, "grupp", "individuellt"):
+            raise ProfileError(f"Formen \"{self.format}\" finns inte. Tillåtna: grupp, individuellt.")
+
+
+@dataclass(frozen=True)
+class VillkorStatus:
+    text: str
+    status: str  # uppfyllt | ej_uppfyllt | okant
+
+
+@dataclass(frozen=True)
+class Rekommendation:
+    insats: Insats
+    poang: float
+    varfor: str
+    villkor: tuple[VillkorStatus, ...]
+    anonymitet: str
+
+
+@dataclass(frozen=True)
+class EjUppfylld:
+    insats: Insats
+    skal: str
+
+
+@dataclass
+class Resultat:
+    kommun: Kommun
+    profil: Profil
+    rekommenderade: list[Rekommendation] = field(default_factory=list)
+    villkor_ej_uppfyllda: list[EjUppfylld] = field(default_factory=list)
+    kraver_ansokan: list[Insats] = field(default_factory=list)
+    ratt_att_ansoka: str = ""
+
+    @property
+    def inget_passar(self) -> bool:
+        return not self.rekommenderade
+
+    def to_json(self) -> dict:
+        return {
+            "kommun": self.kommun.id,
+            "rekommenderade": [
+                {
+                    "id": r.insats.id,
+                    "namn": r.insats.namn,
+                    "varfor": r.varfor,
+                    "villkor": [{"text": s.text, "status": s.status} for s in r.villkor],
+                    "anonymitet": r.anonymitet,
+                }
+                for r in self.rekommenderade
+            ],
+            "villkor_ej_uppfyllda": [
+                {"id": e.insats.id, "namn": e.insats.namn, "skal": e.skal} for e in self.villkor_ej_uppfyllda
+            ],
+            "kraver_ansokan": [{"id": i.id, "namn": i.namn} for i in self.kraver_ansokan],
+            "inget_passar": self.inget_passar,
+            "ratt_att_ansoka": self.ratt_att_ansoka,
+        }
+
+
+# -- villkor --------------------------------------------------------------------------------
+
+def _deltagare(insats: Insats, profil: Profil) -> tuple[Optional[int], bool]:
+    """Whose age the insats's own age limit applies to, and whether that person is the child.
+
+    A parent asking about their child's own insats (a barn-ung insats reached through
+    "mitt-barn" or "anhorig") is not the participant: the child is.
+    """
+    barnets_egen = "barn-ung" in insats.for_vem and not (set(insats.for_vem) & PRIMAR_ROLL[profil.for_vem] - {"barn-ung"})
+    if profil.for_vem in ("mitt-barn", "anhorig") and barnets_egen:
+        return profil.barn_alder, True
+    return profil.alder, profil.for_vem == "sig"
+
+
+def _pruva_villkor(insats: Insats, kommun: Kommun, profil: Profil) -> tuple[list[VillkorStatus], list[str]]:
+    vil = insats.villkor
+    statuses: list[VillkorStatus] = []
+    fel: list[str] = []
+    alder, deltagaren_ar_barnet = _deltagare(insats, profil)
+    vem = "barnet" if deltagaren_ar_barnet and profil.for_vem != "sig" else "du"
+
+    if vil.alder.angivet:
+        text = f"Ålder: {vil.alder.text()}"
+        if alder is None:
+            statuses.append(VillkorStatus(text, OKANT))
+        elif vil.alder.rymmer(alder):
+            statuses.append(VillkorStatus(text, UPPFYLLT))
+        else:
+            statuses.append(VillkorStatus(text, EJ_UPPFYLLT))
+            fel.append(f"finns, men gäller {vil.alder.text()} ({'du' if vem == 'du' else 'barnet'} är {alder} år)")
+
+    if vil.barn_alder.angivet:
+        text = f"Barnets ålder: {vil.barn_alder.text()}"
+        if profil.barn_alder is None:
+            statuses.append(VillkorStatus(text, OKANT))
+        elif vil.barn_alder.rymmer(profil.barn_alder):
+            statuses.append(VillkorStatus(text, UPPFYLLT))
+        else:
+            statuses.append(VillkorStatus(text, EJ_UPPFYLLT))
+            fel.append(f"finns, men gäller barn {vil.barn_alder.text()} (barnet är {profil.barn_alder} år)")
+
+    if vil.samtycke_kravs_under_15:
+        text = "Under 15 år behövs vårdnadshavares samtycke"
+        if vil.samtycke_text:
+            text = vil.samtycke_text
+        if alder is None:
+            statuses.append(VillkorStatus(text, OKANT))
+        elif alder >= SAMTYCKESALDER:
+            statuses.append(VillkorStatus(text, UPPFYLLT))
+        elif profil.for_vem == "mitt-barn":
+            # The parent asking is, as a rule, the guardian who gives the consent.
+            statuses.append(VillkorStatus(text + " – det ger du som vårdnadshavare", UPPFYLLT))
+        elif profil.samtycke is True:
+            statuses.append(VillkorStatus(text, UPPFYLLT))
+        elif profil.samtycke is False:
+            statuses.append(VillkorStatus(text, EJ_UPPFYLLT))
+            fel.append("finns, men kräver vårdnadshavares samtycke")
+        else:
+            statuses.append(VillkorStatus(text, OKANT))
+
+    if vil.bosattning_krav in ("folkbokford", "bosatt_eller_vistas"):
+        # Anonymity means we never ask where someone is registered: the provider checks it.
+        statuses.append(VillkorStatus(vil.bosattning_text or kommun.bosattningsvillkor, OKANT))
+
+    if vil.remiss_kravs:
+        statuses.append(VillkorStatus("Kräver remiss" + (f" från {vil.remiss_fran}" if vil.remiss_fran else ""), OKANT))
+
+    for other in vil.ovrigt:
+        statuses.append(VillkorStatus(other, OKANT))
+    return statuses, fel
+
+
+# -- ranking -------------------------------------------------------------------------------
+
+def _poang(insats: Insats, profil: Profil) -> tuple[float, list[str]]:
+    """A score and the human reasons behind it. 0 means: not relevant for this profile."""
+    skal: list[str] = []
+    score = 0.0
+    matchade = []
+    for i, amne in enumerate(profil.amnen):
+        if amne in insats.amnen:
+            position = insats.amnen.index(amne)
+            weight = (3.0, 2.0)[position] if position < 2 else 1.0
+            score += weight * (1.5 if i == 0 else 1.0)
+            matchade.append(v.amne_etikett(amne).lower())
+    if profil.amnen and not matchade:
+        return 0.0, []
+    if matchade:
+        skal.append("den handlar om " + " och ".join(matchade))
+
+    roller = set(insats.for_vem)
+    if roller & PRIMAR_ROLL[profil.for_vem]:
+        score += 2.0
+        if profil.for_vem == "mitt-barn":
+            skal.append("den vänder sig till föräldrar")
+        elif profil.for_vem == "anhorig":
+            skal.append("den vänder sig till anhöriga och närstående")
+        elif profil.for_vem == "familj":
+            skal.append("den vänder sig till par och familjer")
+    elif roller & SEKUNDAR_ROLL[profil.for_vem]:
+        score += 0.5
+        if profil.for_vem in ("mitt-barn", "anhorig"):
+            skal.append("den kan ge stöd till den du är orolig för")
+    else:
+        return 0.0, []
+
+    alder, _ = _deltagare(insats, profil)
+    if alder is not None and insats.villkor.alder.angivet and insats.villkor.alder.rymmer(alder):
+        score += 1.0
+        skal.append(f"den är till för åldern {insats.villkor.alder.text()}")
+    if profil.barn_alder is not None and insats.villkor.barn_alder.angivet and insats.villkor.barn_alder.rymmer(profil.barn_alder):
+        score += 1.5
+        skal.append(f"den gäller barn {insats.villkor.barn_alder.text()}")
+    if profil.anonym:
+        if insats.anonym_mojlig:
+            score += 1.0
+            skal.append("du kan vara anonym")
+        else:
+            score -= 1.0
+    if profil.format:
+        if profil.format in insats.format:
+            score += 1.0
+            skal.append("den finns " + ("i grupp" if profil.format == "grupp" else "enskilt"))
+        else:
+            score -= 0.5
+    if profil.sprak:
+        if any(profil.sprak.lower() in s.lower() for s in insats.sprak):
+            score += 1.0
+            skal.append(f"den finns på {profil.sprak}")
+    if profil.for_vem == "mitt-barn" and insats.kategori == "foraldraprogram" and "foraldraskap" in profil.amnen:
+        score += 0.5
+    return score, skal
+
+
+def _varfor(skal: list[str]) -> str:
+    if not skal:
+        return "Den kan passa det du beskriver."
+    text = "Den passar eftersom " + ", ".join(skal[:-1]) + (" och " if len(skal) > 1 else "") + skal[-1] + "."
+    return text.replace("eftersom den ", "eftersom den ", 1)
+
+
+def route(profil: Profil, catalogue: Optional[Catalogue] = None) -> Resultat:
+    """Ranks the municipality's insatser for a needs profile. Raises ProfileError/CatalogueError
+    (Swedish messages) on invalid input."""
+    catalogue = catalogue or default_catalogue()
+    profil.validate(catalogue)
+    kommun = catalogue.kommun(profil.kommun)
+    resultat = Resultat(kommun=kommun, profil=profil, ratt_att_ansoka=ratt_att_ansoka(kommun))
+
+    kandidater = []
+    for insats in kommun.insatser:
+        score, skal = _poang(insats, profil)
+        if score <= 0:
+            continue
+        if insats.behovsprovad:
+            resultat.kraver_ansokan.append(insats)
+            continue
+        statuses, fel = _pruva_villkor(insats, kommun, profil)
+        if fel:
+            resultat.villkor_ej_uppfyllda.append(EjUppfylld(insats, "; ".join(fel)))
+            continue
+        okanda = sum(1 for s in statuses if s.status == OKANT)
+        kandidater.append((score - 0.05 * okanda, insats.namn, insats, skal, statuses))
+
+    kandidater.sort(key=lambda k: (-k[0], k[1]))
+    for score, _namn, insats, skal, statuses in kandidater:
+        resultat.rekommenderade.append(
+            Rekommendation(insats=insats, poang=round(score, 2), varfor=_varfor(skal),
+                           villkor=tuple(statuses), anonymitet=insats.anonymitet)
+        )
+    return resultat
+
+
+__all__ = [
+    "Profil", "ProfileError", "CatalogueError", "Resultat", "Rekommendation", "EjUppfylld",
+    "VillkorStatus", "route", "UPPFYLLT", "EJ_UPPFYLLT", "OKANT",
+]

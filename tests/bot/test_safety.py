@@ -1,0 +1,38 @@
+"""Acute danger is judged on the whole message; a false alarm is a defect too (GUIDE.md §6)."""
+import pytest
+
+from bot.safety import is_explicitly_acute, is_harmless_idiom
+
+
+@pytest.mark.parametrize("text", [
+    "jag tänker ta livet av mig ikväll",
+    "jag vill inte leva längre",
+    "jag vill do",
+    "han slår mig just nu",
+    "min sambo slår mig",
+    "mitt barn är i fara",
+    "min kompis har tagit massa tabletter",
+    "jag har självmordstankar",
+    "JAG ORKAR INTE LEVA",
+])
+def test_explicit_danger_now(text):
+    assert is_explicitly_acute(text)
+
+
+@pytest.mark.parametrize("text", [
+    "kan kommunen hjälpa min mamma att slå gräset",
+    "jag dör av skratt",
+    "vi brukar döda tiden med att spela kort",
+    "hur slår jag upp ett ord",
+    "min pappa dog förra året och jag sörjer",
+    "han slog mig för ett år sedan, vart kan jag vända mig",
+    "jag har haft självmordstankar förut men mår bättre nu",
+    "min son röker på",
+])
+def test_no_false_alarm(text):
+    assert not is_explicitly_acute(text)
+
+
+def test_idiom_detection():
+    assert is_harmless_idiom("kan ni slå gräset hos min mormor")
+    assert not is_harmless_idiom("han slår mig just nu")
