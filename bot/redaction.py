@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass
 
 PLATSHALLARE = {
-    "personnummer": "[personnummer borttaget]",
-    "telefonnummer": "[telefonnummer borttaget]",
-    "epost": "[e-postadress borttagen]",
+    "personnummer": "«personnummer borttaget»",
+    "telefonnummer": "«telefonnummer borttaget»",
+    "epost": "«e-postadress borttagen»",
 }
 
 # Personnummer and samordningsnummer: (YY)YYMMDD, optional - or + or space, four digits.

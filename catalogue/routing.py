@@ -131,15 +131,23 @@ class Resultat:
 # -- villkor --------------------------------------------------------------------------------
 
 def _deltagare(insats: Insats, profil: Profil) -> tuple[Optional[int], bool]:
-    """Whose age the insats's own age limit applies to, and whether that person is the child.
+    """Whose age the insats's own age limit (`villkor.alder`) applies to, and whether that is the child.
 
-    A parent asking about their child's own insats (a barn-ung insats reached through
-    "mitt-barn" or "anhorig") is not the participant: the child is.
+    For an insats that serves children and young people themselves (`barn-ung`), the age limit
+    describes the young person. So when a parent or relative asks about it, the child's age is
+    checked, not the asker's. For every other insats the limit applies to the asker.
     """
-    barnets_egen = "barn-ung" in insats.for_vem and not (set(insats.for_vem) & PRIMAR_ROLL[profil.for_vem] - {"barn-ung"})
-    if profil.for_vem in ("mitt-barn", "anhorig") and barnets_egen:
+    if profil.for_vem in ("mitt-barn", "anhorig") and "barn-ung" in insats.for_vem:
         return profil.barn_alder, True
     return profil.alder, profil.for_vem == "sig"
+
+
+def _barnets_alder(insats: Insats, profil: Profil) -> Optional[int]:
+    """The age `villkor.barn_alder` is checked against: the child's, or — when a young person asks
+    for themself about an insats for children and young people — their own."""
+    if profil.for_vem == "sig" and "barn-ung" in insats.for_vem:
+        return profil.alder
+    return profil.barn_alder
 
 
 def _pruva_villkor(insats: Insats, kommun: Kommun, profil: Profil) -> tuple[list[VillkorStatus], list[str]]:
@@ -160,14 +168,16 @@ def _pruva_villkor(insats: Insats, kommun: Kommun, profil: Profil) -> tuple[list
             fel.append(f"finns, men gäller {vil.alder.text()} ({'du' if vem == 'du' else 'barnet'} är {alder} år)")
 
     if vil.barn_alder.angivet:
+        barn = _barnets_alder(insats, profil)
         text = f"Barnets ålder: {vil.barn_alder.text()}"
-        if profil.barn_alder is None:
+        if barn is None:
             statuses.append(VillkorStatus(text, OKANT))
-        elif vil.barn_alder.rymmer(profil.barn_alder):
+        elif vil.barn_alder.rymmer(barn):
             statuses.append(VillkorStatus(text, UPPFYLLT))
         else:
             statuses.append(VillkorStatus(text, EJ_UPPFYLLT))
-            fel.append(f"finns, men gäller barn {vil.barn_alder.text()} (barnet är {profil.barn_alder} år)")
+            vem_ar = "du är" if barn is profil.alder and profil.for_vem == "sig" else "barnet är"
+            fel.append(f"finns, men gäller barn och unga {vil.barn_alder.text()} ({vem_ar} {barn} år)")
 
     if vil.samtycke_kravs_under_15:
         text = "Under 15 år behövs vårdnadshavares samtycke"
@@ -229,8 +239,7 @@ def _poang(insats: Insats, profil: Profil) -> tuple[float, list[str]]:
             skal.append("den vänder sig till par och familjer")
     elif roller & SEKUNDAR_ROLL[profil.for_vem]:
         score += 0.5
-        if profil.for_vem in ("mitt-barn", "anhorig"):
-            skal.append("den kan ge stöd till den du är orolig för")
+        skal.append(_roll_skal(roller & SEKUNDAR_ROLL[profil.for_vem], profil.for_vem))
     else:
         return 0.0, []
 
@@ -238,9 +247,10 @@ def _poang(insats: Insats, profil: Profil) -> tuple[float, list[str]]:
     if alder is not None and insats.villkor.alder.angivet and insats.villkor.alder.rymmer(alder):
         score += 1.0
         skal.append(f"den är till för åldern {insats.villkor.alder.text()}")
-    if profil.barn_alder is not None and insats.villkor.barn_alder.angivet and insats.villkor.barn_alder.rymmer(profil.barn_alder):
+    barn = _barnets_alder(insats, profil)
+    if barn is not None and insats.villkor.barn_alder.angivet and insats.villkor.barn_alder.rymmer(barn):
         score += 1.5
-        skal.append(f"den gäller barn {insats.villkor.barn_alder.text()}")
+        skal.append(f"den gäller barn och unga {insats.villkor.barn_alder.text()}")
     if profil.anonym:
         if insats.anonym_mojlig:
             score += 1.0
@@ -262,11 +272,24 @@ def _poang(insats: Insats, profil: Profil) -> tuple[float, list[str]]:
     return score, skal
 
 
+def _roll_skal(roller: set, asker: str) -> str:
+    if "barn-ung" in roller and asker == "mitt-barn":
+        return "den ger stöd direkt till ditt barn"
+    if "anhorig" in roller:
+        return "den vänder sig till anhöriga och närstående"
+    if "familj" in roller:
+        return "den vänder sig till par och familjer"
+    if "foralder" in roller:
+        return "den vänder sig till föräldrar"
+    if asker == "anhorig":
+        return "den kan ge stöd till den du är orolig för"
+    return "den kan passa dig"
+
+
 def _varfor(skal: list[str]) -> str:
     if not skal:
         return "Den kan passa det du beskriver."
-    text = "Den passar eftersom " + ", ".join(skal[:-1]) + (" och " if len(skal) > 1 else "") + skal[-1] + "."
-    return text.replace("eftersom den ", "eftersom den ", 1)
+    return "Den passar eftersom " + ", ".join(skal[:-1]) + (" och " if len(skal) > 1 else "") + skal[-1] + "."
 
 
 def route(profil: Profil, catalogue: Optional[Catalogue] = None) -> Resultat:

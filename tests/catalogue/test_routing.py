@@ -1,0 +1,136 @@
+"""The routing core against the real catalogue: the cases the product promises."""
+import pytest
+
+from catalogue import vocabulary as v
+from catalogue.loader import CatalogueError, default_catalogue
+from catalogue.routing import EJ_UPPFYLLT, OKANT, UPPFYLLT, Profil, ProfileError, route
+
+
+def names(res, n=None):
+    return [r.insats.namn for r in res.rekommenderade[:n]]
+
+
+def test_parent_in_alingsas_worried_about_16_year_olds_cannabis_gets_mini_maria():
+    res = route(Profil(kommun="alingsas", for_vem="mitt-barn", barn_alder=16, amnen=("beroende",)))
+    top3 = names(res, 3)
+    assert any("Mini Maria" in n and "Anhörigstöd" in n for n in top3), top3
+
+
+def test_13_year_old_without_consent_sees_consent_insatser_as_not_met():
+    catalogue = default_catalogue()
+    found = False
+    for kommun in catalogue.kommuner.values():
+        needs_consent = [i for i in kommun.insatser if i.villkor.samtycke_kravs_under_15 and not i.behovsprovad
+                         and ("sig" in i.for_vem or "barn-ung" in i.for_vem) and i.villkor.alder.rymmer(13)]
+        if not needs_consent:
+            continue
+        amne = needs_consent[0].amnen[0]
+        res = route(Profil(kommun=kommun.id, for_vem="sig", alder=13, amnen=(amne,), samtycke=False))
+        recommended = {r.insats.id for r in res.rekommenderade}
+        not_met = {e.insats.id: e.skal for e in res.villkor_ej_uppfyllda}
+        assert needs_consent[0].id in not_met and needs_consent[0].id not in recommended
+        assert "samtycke" in not_met[needs_consent[0].id]
+        for r in res.rekommenderade:
+            assert all(s.status != EJ_UPPFYLLT for s in r.villkor)
+        found = True
+    assert found, "no municipality has a consent-requiring insats for 13-year-olds"
+
+
+def test_consent_unknown_is_shown_as_unknown_not_failed():
+    for kommun in default_catalogue().kommuner.values():
+        for insats in kommun.insatser:
+            if insats.villkor.samtycke_kravs_under_15 and "barn-ung" in insats.for_vem and insats.villkor.alder.rymmer(13) and not insats.behovsprovad:
+                res = route(Profil(kommun=kommun.id, for_vem="sig", alder=13, amnen=(insats.amnen[0],)))
+                rec = {r.insats.id: r for r in res.rekommenderade}
+                assert insats.id in rec
+                assert any(s.status == OKANT and "samtycke" in s.text.lower() for s in rec[insats.id].villkor)
+                return
+    pytest.fail("no such insats")
+
+
+@pytest.mark.parametrize("kommun", v.KOMMUN_IDS)
+def test_never_another_municipalitys_insatser(kommun):
+    for amne in v.amnen():
+        for for_vem in ("sig", "mitt-barn", "anhorig", "familj"):
+            res = route(Profil(kommun=kommun, for_vem=for_vem, amnen=(amne,)))
+            for item in [r.insats for r in res.rekommenderade] + [e.insats for e in res.villkor_ej_uppfyllda] + res.kraver_ansokan:
+                assert item.kommun == kommun and item.id.startswith(kommun + "/")
+
+
+@pytest.mark.parametrize("kommun", v.KOMMUN_IDS)
+def test_right_to_apply_is_always_there(kommun):
+    for amne in v.amnen():
+        res = route(Profil(kommun=kommun, amnen=(amne,)))
+        assert "11 kap. 1 §" in res.ratt_att_ansoka and "11 kap. 6 §" in res.ratt_att_ansoka
+        assert default_catalogue().kommun(kommun).namn in res.ratt_att_ansoka
+
+
+def test_behovsprovade_are_never_recommended():
+    for kommun in v.KOMMUN_IDS:
+        for amne in v.amnen():
+            res = route(Profil(kommun=kommun, amnen=(amne,)))
+            assert not any(r.insats.behovsprovad for r in res.rekommenderade)
+
+
+def test_lekeberg_behovsprovade_are_reported_as_needing_an_application():
+    hits = [i for amne in v.amnen() for i in route(Profil(kommun="lekeberg", amnen=(amne,))).kraver_ansokan]
+    assert hits and all(i.behovsprovad for i in hits)
+
+
+def test_age_outside_limits_moves_insats_to_not_met_with_reason():
+    for kommun in default_catalogue().kommuner.values():
+        for insats in kommun.insatser:
+            lim = insats.villkor.alder
+            if lim.min and lim.min >= 18 and "sig" in insats.for_vem and not insats.behovsprovad:
+                res = route(Profil(kommun=kommun.id, for_vem="sig", alder=lim.min - 3, amnen=(insats.amnen[0],)))
+                not_met = {e.insats.id: e.skal for e in res.villkor_ej_uppfyllda}
+                assert insats.id in not_met and "år" in not_met[insats.id]
+                return
+    pytest.fail("no adult-only insats found")
+
+
+def test_met_conditions_are_marked_met():
+    res = route(Profil(kommun="alingsas", for_vem="mitt-barn", barn_alder=16, amnen=("beroende",)))
+    statuses = [s.status for r in res.rekommenderade for s in r.villkor]
+    assert UPPFYLLT in statuses
+
+
+def test_anonymous_wish_ranks_anonymous_insatser_first():
+    res = route(Profil(kommun="uppsala", for_vem="sig", alder=30, amnen=("beroende",), anonym=True))
+    assert res.rekommenderade and res.rekommenderade[0].insats.anonym_mojlig
+
+
+def test_group_wish_prefers_group_format():
+    res = route(Profil(kommun="alingsas", for_vem="mitt-barn", barn_alder=8, amnen=("foraldraskap",), format="grupp"))
+    assert res.rekommenderade and "grupp" in res.rekommenderade[0].insats.format
+
+
+def test_every_recommendation_explains_why_and_anonymity():
+    res = route(Profil(kommun="sala", for_vem="sig", alder=25, amnen=("psykisk-ohalsa",)))
+    for r in res.rekommenderade:
+        assert r.varfor.startswith("Den passar eftersom") and r.anonymitet
+
+
+def test_nothing_fits_still_says_so_and_informs_about_applying():
+    res = route(Profil(kommun="mellerud", for_vem="sig", alder=70, amnen=("aldre",)))
+    data = res.to_json()
+    assert data["inget_passar"] == (not data["rekommenderade"])
+    assert "11 kap. 6 §" in data["ratt_att_ansoka"]
+
+
+@pytest.mark.parametrize("profil,fragment", [
+    (Profil(kommun="alingsas", alder=-3, amnen=("beroende",)), "mellan 0 och 120"),
+    (Profil(kommun="alingsas", alder=300, amnen=("beroende",)), "mellan 0 och 120"),
+    (Profil(kommun="alingsas", amnen=("knark",)), "Tillåtna ämnen"),
+    (Profil(kommun="alingsas", for_vem="granne", amnen=("beroende",)), "Tillåtna"),
+])
+def test_bad_profiles_give_swedish_messages(profil, fragment):
+    with pytest.raises(ProfileError) as info:
+        route(profil)
+    assert fragment in str(info.value)
+
+
+def test_unknown_municipality():
+    with pytest.raises(CatalogueError) as info:
+        route(Profil(kommun="stockholm", amnen=("beroende",)))
+    assert "alingsas" in str(info.value) and "stockholm" in str(info.value)
