@@ -46,7 +46,7 @@ $(CATALOGUE_DB): $(VENV)/.installed $(CATALOGUE_SRC)
 	$(call step,katalogen: validerar och bygger $@,$(PY) -m catalogue validate && $(PY) -m catalogue build --db $@)
 
 $(SPACY_SV)/.built: $(VENV)/.installed bot/spacy_sv.py
-	$(call step,svensk spaCy-pipeline ($(SPACY_SV)),$(PY) -m bot.spacy_sv $(SPACY_SV) && touch $@)
+	$(call step,svensk spaCy-pipeline ($(SPACY_SV)),$(PY) bot/spacy_sv.py $(SPACY_SV) && touch $@)
 
 # Rasa is trained only when its inputs changed (this rule's prerequisites).
 $(MODEL): $(SPACY_SV)/.built $(TRAIN_SRC)

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MODEL = ROOT / "models" / "insatsguiden.tar.gz"
+MODEL = Path(os.environ.get("INSATSGUIDEN_MODEL", ROOT / "models" / "insatsguiden.tar.gz"))
 DOMAIN = ROOT / "bot" / "domain"
 CONFIG = ROOT / "config.yml"
 TRAIN_DATA = [ROOT / "bot" / "data", ROOT / "nlu_data" / "train"]
@@ -18,11 +18,13 @@ RASA = VENV_BIN / "rasa"
 
 
 def rasa_env(**extra: str) -> dict:
+    """Environment for our child processes (they run with the project root as working
+    directory, which Rasa and `python -m` put on sys.path)."""
     env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
     env.update({
         "RASA_TELEMETRY_ENABLED": "false",   # no network calls, no usage data
         "TF_CPP_MIN_LOG_LEVEL": "2",
-        "PYTHONPATH": str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
         "SANIC_HOST": "127.0.0.1",           # the action server listens on loopback only
         "ACTION_SERVER_SANIC_WORKERS": "1",
         "ACTION_PORT": env.get("ACTION_PORT", "5055"),
