@@ -15,6 +15,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Optional
 
 from .paths import CREDENTIALS, ENDPOINTS, MODEL, ROOT, RASA, rasa_env
@@ -32,6 +33,7 @@ class Stack:
     ports: Ports = field(default_factory=Ports)
     quiet: bool = False
     web: bool = True
+    log_dir: Optional[Path] = None   # tests: each process's output to a file, to check it for leaks
     procs: dict = field(default_factory=dict)
 
     @property
@@ -43,7 +45,10 @@ class Stack:
         return f"http://127.0.0.1:{self.ports.web}"
 
     def _start(self, name: str, cmd: list[str], env: dict) -> None:
-        out = subprocess.DEVNULL if self.quiet else None
+        if self.log_dir is not None:
+            out = open(Path(self.log_dir) / f"{name}.log", "ab")
+        else:
+            out = subprocess.DEVNULL if self.quiet else None
         # A new process group, so Ctrl-C in the terminal reaches us first and we stop children cleanly.
         self.procs[name] = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=out, start_new_session=True)
 

@@ -22,6 +22,10 @@ class Aldersspann:
         return (self.min is None or alder >= self.min) and (self.max is None or alder <= self.max)
 
     def text(self) -> str:
+        if self.min == 0 and self.max == 0:
+            return "under 1 år"
+        if self.min is not None and self.min == self.max:
+            return f"{self.min} år"
         if self.min is not None and self.max is not None:
             return f"{self.min}–{self.max} år"
         if self.min is not None:

@@ -176,8 +176,10 @@ def _pruva_villkor(insats: Insats, kommun: Kommun, profil: Profil) -> tuple[list
             statuses.append(VillkorStatus(text, UPPFYLLT))
         else:
             statuses.append(VillkorStatus(text, EJ_UPPFYLLT))
-            vem_ar = "du är" if barn is profil.alder and profil.for_vem == "sig" else "barnet är"
-            fel.append(f"finns, men gäller barn och unga {vil.barn_alder.text()} ({vem_ar} {barn} år)")
+            if profil.for_vem == "sig":
+                fel.append(f"finns, men gäller barn och unga {vil.barn_alder.text()} (du är {barn} år)")
+            else:
+                fel.append(f"finns, men gäller barn {vil.barn_alder.text()} (barnet är {barn} år)")
 
     if vil.samtycke_kravs_under_15:
         text = "Under 15 år behövs vårdnadshavares samtycke"
@@ -250,7 +252,7 @@ def _poang(insats: Insats, profil: Profil) -> tuple[float, list[str]]:
     barn = _barnets_alder(insats, profil)
     if barn is not None and insats.villkor.barn_alder.angivet and insats.villkor.barn_alder.rymmer(barn):
         score += 1.5
-        skal.append(f"den gäller barn och unga {insats.villkor.barn_alder.text()}")
+        skal.append(f"den gäller barn {insats.villkor.barn_alder.text()}")
     if profil.anonym:
         if insats.anonym_mojlig:
             score += 1.0

@@ -41,10 +41,15 @@ def stats_db(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def stack(stats_db):
+def stack_logs(tmp_path_factory):
+    return tmp_path_factory.mktemp("stack-logs")
+
+
+@pytest.fixture(scope="session")
+def stack(stats_db, stack_logs):
     from bot.processes import Ports, Stack
 
-    s = Stack(ports=Ports(web=free_port(), rasa=free_port(), actions=free_port()), quiet=True)
+    s = Stack(ports=Ports(web=free_port(), rasa=free_port(), actions=free_port()), log_dir=stack_logs)
     s.start(timeout=300)
     yield s
     s.stop()

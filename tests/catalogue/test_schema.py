@@ -73,8 +73,8 @@ insatser:
 def test_errors_name_file_line_and_allowed_values(broken_dir):
     path = _write(broken_dir, "sala.yml", GOOD_KOMMUN)
     messages = [str(p) for p in validate_file(path)]
-    assert any(m.startswith("sala.yml:11: ") and "radgivnin" in m and "Tillåtna" in m for m in messages), messages
-    assert any(m.startswith("sala.yml:12: ") and "nagot-okant" in m for m in messages), messages
+    assert any(m.startswith("sala.yml:12: ") and "radgivnin" in m and "Tillåtna" in m for m in messages), messages
+    assert any(m.startswith("sala.yml:13: ") and "nagot-okant" in m for m in messages), messages
     assert any("alder.min (30) är större än alder.max (18)" in m for m in messages), messages
 
 
