@@ -1,0 +1,53 @@
+"""The measuring instruments themselves: metric functions on known inputs, and the scenario
+runner on a three-line scenario file against the real stack."""
+import json
+
+from bench.eval import run
+from bench.metrics import hit_at, matches, normalize, percentile, rate
+
+
+def test_normalize_ignores_case_and_diacritics():
+    assert normalize("Anhörigstöd vid ungas beroende Mini Maria") == normalize("ANHORIGSTOD VID UNGAS BEROENDE MINI MARIA")
+
+
+def test_matches_by_id_or_name():
+    item = {"id": "alingsas/familjeradgivning", "namn": "Familjerådgivning"}
+    assert matches("familjeradgivning", item) is True
+    assert matches("alingsas/familjeradgivning", item) is True
+    assert matches("Samarbetssamtal", item) is False
+
+
+def test_hit_at_k():
+    rec = [{"id": "a/x", "namn": "X"}, {"id": "a/y", "namn": "Y"}, {"id": "a/z", "namn": "Z"}, {"id": "a/w", "namn": "W"}]
+    assert hit_at(rec, ["Y"], 1) is False
+    assert hit_at(rec, ["Y"], 3) is True
+    assert hit_at(rec, ["W"], 3) is False
+    assert hit_at([], ["W"], 3) is False
+
+
+def test_rate_and_percentile():
+    assert rate([True, False, True, True]) == 0.75
+    assert rate([]) is None
+    assert percentile([10, 20, 30, 40, 50], 50) == 30
+    assert percentile([1.0] * 98 + [100.0] * 2, 99) == 100.0
+    assert percentile([1.0] * 99 + [100.0], 99) == 1.0
+
+
+def test_runner_on_three_scenarios_against_the_real_stack(stack, tmp_path):
+    scenarios = tmp_path / "s.jsonl"
+    lines = [
+        {"id": "a", "kommun": "alingsas", "turns": ["min son röker på", "Mitt barn", "16"],
+         "expect": ["Anhörigstöd vid ungas beroende Mini Maria"]},
+        {"id": "b", "kommun": "uppsala", "turns": ["jag dricker för mycket", "Mig själv", "40"]},
+        {"id": "c", "kommun": "sala", "turns": ["hej"]},
+    ]
+    scenarios.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    summary = run(scenarios, out, rasa_url=stack.rasa_url, summary_path=tmp_path / "eval.json")
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["a", "b", "c"]
+    assert all(isinstance(r["replies"], list) and r["replies"] for r in rows)
+    assert rows[0]["recommended"] and {"id", "namn"} == set(rows[0]["recommended"][0])
+    assert rows[2]["recommended"] == []
+    assert summary["with_expect"] == 1 and summary["hit_at_3"] in (0.0, 1.0)
+    assert json.loads((tmp_path / "eval.json").read_text())["scenarios"] == 3
