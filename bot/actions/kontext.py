@@ -23,7 +23,8 @@ def _alder(value: Any) -> Optional[int]:
 
 
 def kommun_av(tracker) -> Optional[Kommun]:
-    kommun_id = tracker.get_slot("kommun")
+    """The municipality: the slot, else the page's metadata on the latest message."""
+    kommun_id = tracker.get_slot("kommun") or ((tracker.latest_message or {}).get("metadata") or {}).get("kommun")
     if kommun_id in default_catalogue().kommuner:
         return default_catalogue().kommun(kommun_id)
     return None

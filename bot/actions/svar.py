@@ -96,8 +96,8 @@ def rekommendation_svar(res: Resultat, start: int = 0) -> tuple[list[str], Optio
     else:
         texts.append("Jag har inga fler förslag som passar.")
     if start == 0 and res.villkor_ej_uppfyllda:
-        delar = [f"{e.insats.namn} ({e.skal})" for e in res.villkor_ej_uppfyllda[:3]]
-        texts.append("Det finns också " + "; ".join(delar) + ".")
+        delar = [f"{e.insats.namn} – {e.skal}" for e in res.villkor_ej_uppfyllda[:3]]
+        texts.append("Det finns också: " + "; ".join(delar) + ".")
     if start == 0 and res.kraver_ansokan:
         texts.append("Det här finns också, men kräver att du ansöker: " + ", ".join(i.namn for i in res.kraver_ansokan[:3]) + ".")
     texts.append(res.ratt_att_ansoka)
