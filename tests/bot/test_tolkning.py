@@ -73,3 +73,8 @@ def test_ordning():
     assert t.ordning_fran("berätta mer om den andra", []) == 2
     assert t.ordning_fran("mer om", [{"entity": "ordning", "value": "3"}]) == 3
     assert t.ordning_fran("den sista", []) == -1
+
+
+def test_topic_lookup_tables_are_generated_from_the_vocabulary():
+    from bot.lookups import main
+    assert main(["--check"]) == 0
