@@ -36,3 +36,8 @@ def test_no_false_alarm(text):
 def test_idiom_detection():
     assert is_harmless_idiom("kan ni slå gräset hos min mormor")
     assert not is_harmless_idiom("han slår mig just nu")
+
+
+@pytest.mark.parametrize("text", ["jag vill inte dö, jag vill bara må bättre", "hur slår man på wifi"])
+def test_more_false_alarms(text):
+    assert not is_explicitly_acute(text)
