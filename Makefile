@@ -69,7 +69,7 @@ run: setup
 chat: setup
 	$(PY) -m bot.terminal_chat
 
-test: setup $(CHROMIUM) $(AXE)
+test: setup $(CHROMIUM) $(if $(wildcard tests/browser/package.json),$(AXE))
 	$(call step,kontrollerar Rasa-data (rasa data validate),$(PY) -m bot.validate_data)
 	$(PY) -m pytest tests
 

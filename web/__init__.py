@@ -1,0 +1,114 @@
+"""The Flask web app: the only public process of Insatsguiden.
+
+`create_app()` builds the app from small blueprints:
+
+- pages.py            `/`, `/<kommun>/`, `/<kommun>/chatt`, `/tillganglighet`, `/healthz`, `/widget.js`
+- chat.py             `/api/chatt` (the proxy to Rasa) and `/api/kommun/<kommun>` (widget set-up)
+- guide.py            `/<kommun>/guide` (the self-service guide, no JavaScript needed)
+- catalogue_pages.py  `/<kommun>/insatser`, `/<kommun>/insatser/<slug>`, `/<kommun>/foraldraprogram`
+- web.staff           `/personal/` (statistics for staff), registered only when that package exists
+
+Cross-cutting concerns live in security.py (headers, CSRF, CORS, rate limit, privacy-safe
+logging) and errors.py (Swedish error pages, never a traceback).
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import secrets
+from typing import Optional
+
+from flask import Flask
+
+from catalogue import store
+
+logger = logging.getLogger(__name__)
+
+
+def _int_env(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+def default_config() -> dict:
+    """Configuration from the environment, so `python -m web.serve` needs no config file."""
+    return {
+        "RASA_URL": os.environ.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
+        "RASA_CONNECT_TIMEOUT": 1.5,   # connection refused is immediate; a hung host must not hold the resident
+        "RASA_READ_TIMEOUT": 20.0,     # the first message after Rasa starts can take a few seconds
+        "CATALOGUE_DB": store.DEFAULT_DB,
+        "CATALOGUE": None,             # a catalogue.loader.Catalogue; None = the project's data files
+        "STATISTIK_DB": None,          # None = catalogue.statistics.DEFAULT_DB
+        "CHATT_MAX_TECKEN": 1000,
+        # Requests per minute per client on /api/chatt. bench/load.py raises it for its own stack.
+        "CHATT_PER_MINUT": _int_env("INSATSGUIDEN_CHAT_RATE_LIMIT", 30),
+        "MAX_CONTENT_LENGTH": 16 * 1024,   # no form or chat message needs more
+        # A fresh random key per process unless the operator sets one; sessions only carry the
+        # CSRF token (and the staff login), so losing them on restart is harmless.
+        "SECRET_KEY": os.environ.get("INSATSGUIDEN_SECRET_KEY") or secrets.token_hex(32),
+        "SESSION_COOKIE_NAME": "insatsguiden",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # Secure by default (production runs behind HTTPS); INSATSGUIDEN_COOKIE_SECURE=0 for plain-http tests.
+        "SESSION_COOKIE_SECURE": os.environ.get("INSATSGUIDEN_COOKIE_SECURE", "1") != "0",
+        # Pages may not be framed (clickjacking); the widget is a script, not an iframe.
+        "FRAME_ANCESTORS": os.environ.get("INSATSGUIDEN_FRAME_ANCESTORS", "'none'"),
+        # Number of reverse proxies in front of us whose X-Forwarded-For/-Proto we trust.
+        "PROXY_COUNT": _int_env("INSATSGUIDEN_PROXIES", 0),
+        "JSON_AS_ASCII": False,
+    }
+
+
+def create_app(config: Optional[dict] = None) -> Flask:
+    app = Flask(__name__)
+    app.config.update(default_config())
+    if config:
+        app.config.update(config)
+    app.json.ensure_ascii = False  # å, ä, ö as themselves in JSON replies
+
+    from . import security
+    security.init_app(app)
+
+    from . import errors
+    errors.init_app(app)
+
+    from .helpers import init_templates
+    init_templates(app)
+
+    from .pages import bp as pages_bp
+    from .chat import bp as chat_bp
+    from .guide import bp as guide_bp
+    from .catalogue_pages import bp as catalogue_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(chat_bp)
+    _register_staff(app)  # before the /<kommun>/ routes could shadow /personal/
+    app.register_blueprint(guide_bp)
+    app.register_blueprint(catalogue_bp)
+    return app
+
+
+def _register_staff(app: Flask) -> None:
+    """`/personal/` exists only when another developer's web/staff package is there.
+
+    web.staff may offer `init_app(app)` or a Blueprint called `bp`. Only the absence of the
+    package itself is tolerated: an ImportError from inside it is a real bug and must surface.
+    """
+    try:
+        staff = importlib.import_module(f"{__name__}.staff")
+    except ImportError as exc:
+        if getattr(exc, "name", None) != f"{__name__}.staff":
+            raise
+        app.config["STAFF_ENABLED"] = False
+        return
+    if hasattr(staff, "init_app"):
+        staff.init_app(app)
+    else:
+        app.register_blueprint(staff.bp, url_prefix="/personal")
+    app.config["STAFF_ENABLED"] = True
+
+
+__all__ = ["create_app", "default_config"]

@@ -1,0 +1,202 @@
+"""The self-service guide: at most four steps, plain HTML forms, no JavaScript needed.
+
+Every step is a GET form; the answers so far travel in the query string as hidden fields
+(for, alder, barn_alder, amne (repeatable), anonym, format, samtycke), plus `steg`, the step to
+show. There is no free text and nothing personal, so a result URL such as
+/alingsas/guide/resultat?for=mitt-barn&barn_alder=16&amne=beroende can be bookmarked or shared.
+
+The result comes from catalogue.routing.route() — the same function the bot uses — and every
+result page ends with the right to apply (11 kap. 6 §) and the emergency note.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+from urllib.parse import urlencode
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from catalogue import statistics
+from catalogue import vocabulary as v
+from catalogue.routing import MAX_ALDER, SAMTYCKESALDER, Profil, ProfileError, route
+from catalogue.models import Kommun
+
+from .helpers import catalogue, kommun_or_404
+
+bp = Blueprint("guide", __name__)
+
+ANTAL_STEG = 4
+FORMAT_VAL = {"grupp": "I grupp", "individuellt": "Enskilt, bara jag (eller vi)"}
+SAMTYCKE_VAL = {"ja": True, "nej": False}
+
+# What step 2 asks, per answer to step 1: (field, question, hint).
+ALDERSFRAGOR = {
+    "sig": [("alder", "Hur gammal är du?", "")],
+    "mitt-barn": [("barn_alder", "Hur gammal är barnet?", "")],
+    "anhorig": [
+        ("barn_alder", "Hur gammal är den du är orolig för?", ""),
+        ("alder", "Hur gammal är du?", ""),
+    ],
+    "familj": [
+        ("alder", "Hur gammal är du?", ""),
+        ("barn_alder", "Om det gäller ett barn i familjen: hur gammal är barnet?", "Lämna tomt om det inte gäller ett barn."),
+    ],
+}
+
+
+@dataclass
+class Svar:
+    """The answers found in a query string, and the first step that has a problem."""
+    for_vem: Optional[str] = None
+    alder: Optional[int] = None
+    barn_alder: Optional[int] = None
+    amnen: tuple[str, ...] = ()
+    anonym: bool = False
+    format: Optional[str] = None
+    samtycke: Optional[bool] = None
+    fel_steg: Optional[int] = None
+    fel: str = ""
+    besvarade: set = field(default_factory=set)  # steps whose fields are present
+
+    def fail(self, steg: int, text: str) -> None:
+        if self.fel_steg is None or steg < self.fel_steg:
+            self.fel_steg, self.fel = steg, text
+
+    def profil(self, kommun: Kommun) -> Profil:
+        return Profil(kommun=kommun.id, for_vem=self.for_vem or "sig", alder=self.alder, barn_alder=self.barn_alder,
+                      amnen=self.amnen, anonym=self.anonym, format=self.format, samtycke=self.samtycke)
+
+    def fragar_samtycke(self) -> bool:
+        """A child under 15 asking for themself: some insatser need the guardian's consent."""
+        return self.for_vem == "sig" and self.alder is not None and self.alder < SAMTYCKESALDER
+
+    def params(self, upp_till: int = ANTAL_STEG) -> list[tuple[str, str]]:
+        """The answers of steps 1..upp_till as query parameters (the only thing a URL holds)."""
+        out: list[tuple[str, str]] = []
+        if upp_till >= 1 and self.for_vem:
+            out.append(("for", self.for_vem))
+        if upp_till >= 2:
+            for name, _q, _h in ALDERSFRAGOR.get(self.for_vem or "", []):
+                value = getattr(self, name)
+                out.append((name, "" if value is None else str(value)))
+        if upp_till >= 3:
+            out += [("amne", a) for a in self.amnen]
+        if upp_till >= 4:
+            if self.anonym:
+                out.append(("anonym", "1"))
+            if self.format:
+                out.append(("format", self.format))
+            if self.samtycke is not None and self.fragar_samtycke():
+                out.append(("samtycke", "ja" if self.samtycke else "nej"))
+        return out
+
+
+def _alder(raw: str, namn: str) -> tuple[Optional[int], str]:
+    raw = raw.strip()
+    if raw == "":
+        return None, ""
+    if not raw.isdigit() or len(raw) > 3:
+        return None, f"Skriv {namn} med siffror, till exempel 16. Ange en ålder mellan 0 och {MAX_ALDER} år."
+    return int(raw), ""
+
+
+def parse(args: MultiDict, kommun: Kommun) -> Svar:
+    """Reads and checks every answer; range checks come from the routing core's own validation."""
+    s = Svar()
+    for_vem = args.get("for")
+    if for_vem is not None:
+        s.besvarade.add(1)
+        if for_vem in v.PROFIL_FOR:
+            s.for_vem = for_vem
+        else:
+            s.fail(1, "Välj vem hjälpen gäller.")
+
+    fragor = ALDERSFRAGOR.get(s.for_vem or "", [])
+    if any(name in args for name, _q, _h in fragor):
+        s.besvarade.add(2)
+    for name, _q, _h in fragor:
+        value, fel = _alder(args.get(name, ""), "åldern")
+        if fel:
+            s.fail(2, fel)
+        setattr(s, name, value)
+
+    amnen = args.getlist("amne")
+    if amnen:
+        s.besvarade.add(3)
+        okanda = [a for a in amnen if a not in v.amnen()]
+        if okanda:
+            s.fail(3, "Ett av ämnena finns inte. Välj bland ämnena i listan.")
+        s.amnen = tuple(dict.fromkeys(a for a in amnen if a in v.amnen()))
+
+    if any(k in args for k in ("anonym", "format", "samtycke")):
+        s.besvarade.add(4)
+    s.anonym = args.get("anonym") == "1"
+    fmt = args.get("format", "")
+    if fmt in FORMAT_VAL:
+        s.format = fmt
+    elif fmt:
+        s.fail(4, "Välj grupp, enskilt eller att det inte spelar någon roll.")
+    sam = args.get("samtycke", "")
+    if sam in SAMTYCKE_VAL:
+        s.samtycke = SAMTYCKE_VAL[sam]
+    elif sam:
+        s.fail(4, "Svara ja, nej eller vet inte på frågan om vårdnadshavare.")
+
+    if s.fel_steg is None and s.for_vem:
+        try:  # the routing core's own limits (age 0–120, known topics): one source of truth
+            s.profil(kommun).validate(catalogue())
+        except ProfileError as exc:
+            s.fail(3 if "Ämnet" in str(exc) else 2, str(exc))
+    return s
+
+
+def _steg_sida(kommun: Kommun, svar: Svar, steg: int, fel: str = "", status: int = 200):
+    tillbaka = None
+    if steg > 1:
+        tillbaka = url_for("guide.steg", kommun=kommun.id) + "?" + urlencode(svar.params(ANTAL_STEG) + [("steg", str(steg - 1))])
+    return render_template(
+        "guide/steg.html", kommun=kommun, svar=svar, steg=steg, antal=ANTAL_STEG, fel=fel,
+        dolda=svar.params(steg - 1), tillbaka=tillbaka, aldersfragor=ALDERSFRAGOR.get(svar.for_vem or "", []),
+        amnen=v.amnen(), format_val=FORMAT_VAL, max_alder=MAX_ALDER,
+    ), status
+
+
+@bp.get("/<kommun>/guide")
+def steg(kommun):
+    k = kommun_or_404(kommun)
+    svar = parse(request.args, k)
+    try:
+        onskat = int(request.args.get("steg", "1"))
+    except ValueError:
+        onskat = 1
+    onskat = min(max(onskat, 1), ANTAL_STEG)
+    # A step can only be shown when every earlier step is answered and valid.
+    if svar.fel_steg is not None and svar.fel_steg < onskat:
+        return _steg_sida(k, svar, svar.fel_steg, svar.fel, 400)
+    for n in range(1, onskat):
+        if n not in svar.besvarade and n != 4:
+            fel = "Välj minst ett ämne." if n == 3 else ("Välj vem hjälpen gäller." if n == 1 else "")
+            return _steg_sida(k, svar, n, fel, 400 if fel else 200)
+    return _steg_sida(k, svar, onskat)
+
+
+@bp.get("/<kommun>/guide/resultat")
+def resultat(kommun):
+    k = kommun_or_404(kommun)
+    svar = parse(request.args, k)
+    if svar.fel_steg is not None:
+        return _steg_sida(k, svar, svar.fel_steg, svar.fel, 400)
+    for n, fel in ((1, "Välj vem hjälpen gäller."), (3, "Välj minst ett ämne.")):
+        if n not in svar.besvarade:
+            return _steg_sida(k, svar, n, fel, 400)
+    res = route(svar.profil(k), catalogue())
+    # One count per result view (GET; a HEAD from a link preview is no view); categories only,
+    # and statistics.py checks every value against its vocabulary.
+    if request.method == "GET":
+        statistics.record(kommun=k.id, kanal="guide", amne=svar.amnen[0] if svar.amnen else None, intent="guide",
+                          utfall="inget_passade" if res.inget_passar else "rekommenderat",
+                          db_path=current_app.config.get("STATISTIK_DB"))
+    andra = url_for("guide.steg", kommun=k.id) + "?" + urlencode(svar.params() + [("steg", "1")])
+    return render_template("guide/resultat.html", kommun=k, svar=svar, res=res, andra=andra,
+                           format_val=FORMAT_VAL, aldersfragor=ALDERSFRAGOR.get(svar.for_vem or "", []))

@@ -1,0 +1,81 @@
+"""Shared helpers for the blueprints: the catalogue, the municipality of a URL, template globals."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, current_app
+
+from catalogue import vocabulary as v
+from catalogue.emergency import nodnummer
+from catalogue.loader import Catalogue, CatalogueError, default_catalogue
+from catalogue.models import Insats, Kommun
+from catalogue.rights import kontaktvag, ratt_att_ansoka
+
+from .errors import Fel
+
+logger = logging.getLogger(__name__)
+
+# Villkor status as text AND symbol, never colour alone (WCAG 1.4.1).
+STATUS = {
+    "uppfyllt": ("✓", "Uppfyllt"),
+    "ej_uppfyllt": ("✗", "Inte uppfyllt"),
+    "okant": ("?", "Kontrolleras av verksamheten"),
+}
+
+ANONYMITET_KORT = {
+    "radgivning_14_4": "Du kan vara anonym",
+    "anonym_14_5": "Du kan vara anonym",
+    "individniva_14_3": "Inte anonymt i själva insatsen",
+}
+
+
+def catalogue() -> Catalogue:
+    """The app's catalogue (tests may inject one), else the project's data files, loaded once."""
+    injected = current_app.config.get("CATALOGUE")
+    if injected is not None:
+        return injected
+    try:
+        return default_catalogue()
+    except CatalogueError:
+        # Broken data files are an operator problem; the resident gets a plain 500 page.
+        logger.error("Katalogen kunde inte laddas (kör: python -m catalogue validate)")
+        raise Fel(500, "Katalogen går inte att läsa just nu. Försök igen om en stund eller kontakta kommunens socialtjänst.")
+
+
+def kommun_or_404(kommun_id: str) -> Kommun:
+    try:
+        return catalogue().kommun(kommun_id)
+    except CatalogueError:
+        raise Fel(404, "Kommunen finns inte i Insatsguiden. Välj en kommun på startsidan.") from None
+
+
+def insats_url_for(insats: Insats) -> str:
+    from flask import url_for
+    return url_for("catalogue_pages.insats", kommun=insats.kommun, slug=insats.slug)
+
+
+def kontakt_rader(insats: Insats) -> list[str]:
+    """The insats's own contact details, only those the seed gave."""
+    k = insats.kontakt
+    return [x for x in (k.telefon and f"Telefon: {k.telefon}", k.epost and f"E-post: {k.epost}",
+                        k.webb and f"Webb: {k.webb}", k.adress and f"Adress: {k.adress}") if x]
+
+
+def init_templates(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        STATUS=STATUS,
+        ANONYMITET_KORT=ANONYMITET_KORT,
+        KATEGORIER=v.KATEGORIER,
+        FOR_VEM=v.FOR_VEM,
+        FORMAT=v.FORMAT,
+        DOKUMENTATION=v.DOKUMENTATION,
+        PROFIL_FOR=v.PROFIL_FOR,
+        amne_etikett=lambda a: v.amnen().get(a, {}).get("etikett", a),
+        nodnummer=nodnummer,
+        kontaktvag=kontaktvag,
+        ratt_att_ansoka=ratt_att_ansoka,
+        insats_url=insats_url_for,
+        kontakt_rader=kontakt_rader,
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
