@@ -1,7 +1,7 @@
 """Starting, waiting for and stopping the three processes: action server, Rasa, web.
 
 One implementation, used by `make run` (bot/stack.py), the test fixtures and bench/. Every
-process listens on 127.0.0.1 only; Rasa runs with our REST channel and without --enable-api.
+process listens on 127.0.0.1 only; Rasa runs with our REST channel and with its HTTP API left closed (no API flag).
 Their output goes to the terminal (or is discarded in tests): Rasa and the action server log no
 message text at the default level, and the web app's access log has no IP or body.
 """
