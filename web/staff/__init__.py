@@ -1,0 +1,81 @@
+"""Staff statistics at /personal/: login, dashboard, CSV export, and the public page about what
+is recorded.
+
+- anvandare.py   staff accounts (SQLite, scrypt hashes) — `flask --app web personal …` manages them
+- inloggning.py  the session and the in-memory limit on failed logins
+- data.py        filters, reading the counters, the protected tables (cached)
+- skydd.py       the small-cell protection: the ONE function used by page and export
+- sida.py        page and CSV content from the protected views
+- views.py       the routes
+
+`create_app` calls `init_app(app)`: it registers the blueprint under /personal, the CLI group,
+the login guard (every /personal URL except the login page and "Om statistiken" needs a logged-in
+account; otherwise → the login page) and the defaults for the app config:
+
+STAFF_DB                default: personal.db next to the statistics database
+STAFF_SESSION_TIMMAR    8 — a login lasts at most this long
+STAFF_MAX_FEL           5 failed logins per username or per client …
+STAFF_FEL_FONSTER       … within 900 seconds → 429 until the window has passed
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, redirect, request, url_for
+
+from catalogue import statistics
+
+from .inloggning import Inloggningsspärr, inloggad
+from .views import OPPNA, bp
+
+PREFIX = "/personal"
+
+
+def standard_personal_db(app: Flask) -> Path:
+    env = os.environ.get("INSATSGUIDEN_PERSONAL_DB")
+    if env:
+        return Path(env)
+    stat = app.config.get("STATISTIK_DB") or statistics.DEFAULT_DB
+    return Path(stat).parent / "personal.db"
+
+
+def _ar_personal_sokvag(path: str) -> bool:
+    return path == PREFIX or path.startswith(PREFIX + "/")
+
+
+def _kraver_inloggning():
+    """Runs before everything else (also before the CSRF check) for /personal URLs."""
+    if not _ar_personal_sokvag(request.path) or request.endpoint in OPPNA:
+        return None
+    if inloggad() is None:
+        nasta = request.full_path if request.method == "GET" else None
+        if nasta and nasta.endswith("?"):
+            nasta = nasta[:-1]
+        return redirect(url_for("personal.login", nasta=nasta) if nasta and nasta != PREFIX + "/" else url_for("personal.login"))
+    return None
+
+
+def _inga_cachade_sidor(response):
+    if _ar_personal_sokvag(request.path):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.setdefault("X-Robots-Tag", "noindex, nofollow")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("STAFF_SESSION_TIMMAR", 8)
+    app.config.setdefault("STAFF_MAX_FEL", 5)
+    app.config.setdefault("STAFF_FEL_FONSTER", 15 * 60)
+    if not app.config.get("STAFF_DB"):
+        app.config["STAFF_DB"] = standard_personal_db(app)
+    app.extensions["personal_inloggning"] = Inloggningsspärr(
+        int(app.config["STAFF_MAX_FEL"]), float(app.config["STAFF_FEL_FONSTER"]))
+    app.register_blueprint(bp, url_prefix=PREFIX)
+    # The login guard runs first, so that an anonymous request to any staff URL (even a POST
+    # without a CSRF token) is sent to the login page.
+    app.before_request_funcs.setdefault(None, []).insert(0, _kraver_inloggning)
+    app.after_request(_inga_cachade_sidor)
+
+
+__all__ = ["bp", "init_app"]

@@ -1,0 +1,166 @@
+"""Staff accounts: a small SQLite table (username, password hash, role, municipality).
+
+Passwords are hashed with scrypt (werkzeug.security; salted, memory-hard). Each account has a
+random session key: a password change or a removed account ends every session of that account.
+No resident data is ever stored here.
+"""
+from __future__ import annotations
+
+import re
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from catalogue import vocabulary as v
+
+ROLLER = ("personal", "admin")
+NAMN_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
+MIN_LOSENORD = 12
+MAX_LOSENORD = 256   # a longer "password" is refused before hashing (no CPU burn on junk)
+METOD = "scrypt"
+
+SCHEMA = """
+create table if not exists anvandare (
+    namn            text primary key,
+    losenord_hash   text not null,
+    roll            text not null check (roll in ('personal', 'admin')),
+    kommun          text,
+    sessionsnyckel  text not null,
+    check ((roll = 'admin' and kommun is null) or (roll = 'personal' and kommun is not null))
+) without rowid;
+"""
+
+# Checked against when the username does not exist, so that an unknown name takes as long as a
+# wrong password (no way to probe which usernames exist).
+_ATRAPP = generate_password_hash(secrets.token_urlsafe(24), method=METOD)
+
+
+class AnvandarFel(ValueError):
+    """A Swedish message for the CLI."""
+
+
+@dataclass(frozen=True)
+class Anvandare:
+    namn: str
+    roll: str
+    kommun: Optional[str]
+    sessionsnyckel: str
+
+    @property
+    def admin(self) -> bool:
+        return self.roll == "admin"
+
+    def far_se(self, kommun: str) -> bool:
+        return self.admin or kommun == self.kommun
+
+
+def normalisera(namn: str) -> str:
+    return (namn or "").strip().lower()
+
+
+def connect(db_path: Path) -> sqlite3.Connection:
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(db_path, timeout=10)
+    conn.execute("pragma busy_timeout=10000")
+    conn.executescript(SCHEMA)
+    return conn
+
+
+def _kontrollera_losenord(losenord: str) -> None:
+    if len(losenord or "") < MIN_LOSENORD:
+        raise AnvandarFel(f"Lösenordet måste ha minst {MIN_LOSENORD} tecken.")
+    if len(losenord) > MAX_LOSENORD:
+        raise AnvandarFel(f"Lösenordet får ha högst {MAX_LOSENORD} tecken.")
+
+
+def skapa(db_path: Path, namn: str, losenord: str, kommun: Optional[str] = None, admin: bool = False) -> Anvandare:
+    namn = normalisera(namn)
+    if not NAMN_RE.match(namn):
+        raise AnvandarFel("Användarnamnet ska vara 2–40 tecken: a–z, 0–9, punkt, bindestreck eller understreck.")
+    if admin == (kommun is not None):
+        raise AnvandarFel("Ange antingen --kommun KOMMUN eller --admin.")
+    if kommun is not None and kommun not in v.KOMMUN_IDS:
+        raise AnvandarFel(f"Okänd kommun. Välj en av: {', '.join(v.KOMMUN_IDS)}.")
+    _kontrollera_losenord(losenord)
+    user = Anvandare(namn, "admin" if admin else "personal", kommun, secrets.token_urlsafe(24))
+    conn = connect(db_path)
+    try:
+        with conn:
+            conn.execute("insert into anvandare values (?, ?, ?, ?, ?)",
+                         (user.namn, generate_password_hash(losenord, method=METOD), user.roll, user.kommun,
+                          user.sessionsnyckel))
+    except sqlite3.IntegrityError:
+        raise AnvandarFel(f"Användaren {namn} finns redan.") from None
+    finally:
+        conn.close()
+    return user
+
+
+def satt_losenord(db_path: Path, namn: str, losenord: str) -> None:
+    """Sets a new password and ends every session of the account."""
+    _kontrollera_losenord(losenord)
+    conn = connect(db_path)
+    try:
+        with conn:
+            cur = conn.execute("update anvandare set losenord_hash = ?, sessionsnyckel = ? where namn = ?",
+                               (generate_password_hash(losenord, method=METOD), secrets.token_urlsafe(24),
+                                normalisera(namn)))
+    finally:
+        conn.close()
+    if cur.rowcount == 0:
+        raise AnvandarFel(f"Användaren {normalisera(namn)} finns inte.")
+
+
+def ta_bort(db_path: Path, namn: str) -> None:
+    conn = connect(db_path)
+    try:
+        with conn:
+            cur = conn.execute("delete from anvandare where namn = ?", (normalisera(namn),))
+    finally:
+        conn.close()
+    if cur.rowcount == 0:
+        raise AnvandarFel(f"Användaren {normalisera(namn)} finns inte.")
+
+
+def _rad(row) -> Anvandare:
+    return Anvandare(namn=row[0], roll=row[1], kommun=row[2], sessionsnyckel=row[3])
+
+
+def hamta(db_path: Path, namn: str) -> Optional[Anvandare]:
+    conn = connect(db_path)
+    try:
+        row = conn.execute("select namn, roll, kommun, sessionsnyckel from anvandare where namn = ?",
+                           (normalisera(namn),)).fetchone()
+    finally:
+        conn.close()
+    return _rad(row) if row else None
+
+
+def lista(db_path: Path) -> list[Anvandare]:
+    conn = connect(db_path)
+    try:
+        rows = conn.execute("select namn, roll, kommun, sessionsnyckel from anvandare order by namn").fetchall()
+    finally:
+        conn.close()
+    return [_rad(r) for r in rows]
+
+
+def kontrollera(db_path: Path, namn: str, losenord: str) -> Optional[Anvandare]:
+    """The account if the password is right, else None — taking the same time either way."""
+    namn = normalisera(namn)
+    losenord = losenord or ""
+    row = None
+    if NAMN_RE.match(namn) and len(losenord) <= MAX_LOSENORD:
+        conn = connect(db_path)
+        try:
+            row = conn.execute("select namn, roll, kommun, sessionsnyckel, losenord_hash from anvandare where namn = ?",
+                               (namn,)).fetchone()
+        finally:
+            conn.close()
+    ok = check_password_hash(row[4] if row else _ATRAPP, losenord[:MAX_LOSENORD])
+    return _rad(row) if (row and ok) else None

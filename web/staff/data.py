@@ -1,0 +1,311 @@
+"""What the staff page and the CSV export show: filters, the counts from the recorder's table,
+and the protected tables.
+
+All numbers come from `catalogue.statistics`' table `rakneverk` (counters only). For a period and
+a municipality choice (one municipality, "okänd", or all together) we build every table any
+channel filter could show — both channels, chatt only, guide only — with every "this is the sum of
+those" relation within and between them, and run the ONE protection function `skydd.skydda` over
+all of it. A view is then only a selection from that protected whole, so switching the channel
+filter cannot be used to subtract one's way to a small number; the topic filter only selects rows.
+The result is cached per period, municipality choice and data.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import threading
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from catalogue import statistics
+from catalogue import vocabulary as v
+
+from .skydd import CELL, SUMMA, Plan, Post, skydda
+
+ALLA = "alla"
+KANALER = {ALLA: "Chatt och guide", "chatt": "Chatten", "guide": "Guiden"}
+GRUPPER = (*v.KOMMUN_IDS, statistics.OKAND_KOMMUN)
+KOMMUNNAMN_RESERV = {"alingsas": "Alingsås", "mellerud": "Mellerud", "sala": "Sala", "lekeberg": "Lekeberg",
+                     "uppsala": "Uppsala", statistics.OKAND_KOMMUN: "Okänd kommun", ALLA: "Alla kommuner"}
+STANDARD_VECKOR = 12
+MAX_VECKOR = 53
+
+VECKA_RE = re.compile(r"^\s*(\d{4})-?[Ww](\d{1,2})\s*$")
+
+
+def amnen() -> list[str]:
+    return [*v.amnen(), statistics.INGET_AMNE]
+
+
+def amne_etikett(a: str) -> str:
+    if a == statistics.INGET_AMNE:
+        return "Inget ämne angivet"
+    return v.amnen().get(a, {}).get("etikett", a)
+
+
+UTFALL = list(statistics.UTFALL)
+
+
+# -- weeks and filters -------------------------------------------------------------------
+
+def vecka_str(d: dt.date) -> str:
+    y, w, _ = d.isocalendar()
+    return f"{y}-W{w:02d}"
+
+
+def vecka_datum(s: str) -> dt.date:
+    y, w = int(s[:4]), int(s[6:])
+    return dt.date.fromisocalendar(y, w, 1)
+
+
+def tolka_vecka(text: str) -> str:
+    """'2025-W07' (also 2025w7) → '2025-W07'; ValueError with a Swedish message otherwise."""
+    m = VECKA_RE.match(text or "")
+    if not m:
+        raise ValueError("Skriv veckan som år och veckonummer, till exempel 2025-W07.")
+    y, w = int(m.group(1)), int(m.group(2))
+    try:
+        dt.date.fromisocalendar(y, w, 1)
+    except ValueError:
+        raise ValueError(f"Vecka {w} finns inte år {y}. Ett år har 52 eller 53 veckor.") from None
+    if y < 2000:
+        raise ValueError("Välj en vecka från år 2000 eller senare.")
+    return f"{y}-W{w:02d}"
+
+
+def veckor_mellan(fran: str, till: str) -> list[str]:
+    d, end = vecka_datum(fran), vecka_datum(till)
+    out = []
+    while d <= end:
+        out.append(vecka_str(d))
+        d += dt.timedelta(days=7)
+    return out
+
+
+@dataclass(frozen=True)
+class Urval:
+    kommun: str          # a municipality id, "okand" or "alla"
+    fran: str
+    till: str
+    amne: Optional[str]  # None = all topics
+    kanal: str           # "alla", "chatt" or "guide"
+
+    @property
+    def veckor(self) -> list[str]:
+        return veckor_mellan(self.fran, self.till)
+
+    def params(self) -> dict:
+        out = {"kommun": self.kommun, "fran": self.fran, "till": self.till, "kanal": self.kanal}
+        if self.amne:
+            out["amne"] = self.amne
+        return out
+
+
+class FelaktigtUrval(ValueError):
+    """Malformed filters: {field: Swedish message}."""
+
+    def __init__(self, fel: dict[str, str]):
+        super().__init__("; ".join(fel.values()))
+        self.fel = fel
+
+
+def tolka_urval(args, standard_kommun: str, idag: Optional[dt.date] = None) -> Urval:
+    """The GET filters, validated. `standard_kommun` is used when none is given. Raises
+    FelaktigtUrval (→ 400 with the messages) for anything malformed. Who may see which
+    municipality is checked by the caller (→ 403)."""
+    fel: dict[str, str] = {}
+    kommun = (args.get("kommun") or "").strip() or standard_kommun
+    if kommun not in (*GRUPPER, ALLA):
+        fel["kommun"] = "Välj en kommun i listan."
+    idag = idag or dt.date.today()
+    till_text = (args.get("till") or "").strip()
+    fran_text = (args.get("fran") or "").strip()
+    till = fran = None
+    try:
+        till = tolka_vecka(till_text) if till_text else vecka_str(idag)
+    except ValueError as e:
+        fel["till"] = f"Till och med vecka: {e}"
+    try:
+        if fran_text:
+            fran = tolka_vecka(fran_text)
+        elif till:
+            fran = vecka_str(vecka_datum(till) - dt.timedelta(weeks=STANDARD_VECKOR - 1))
+    except ValueError as e:
+        fel["fran"] = f"Från och med vecka: {e}"
+    if fran and till and "fran" not in fel and "till" not in fel:
+        if fran > till:
+            fel["fran"] = "Från-veckan måste vara samma vecka som till-veckan eller tidigare."
+        elif len(veckor_mellan(fran, till)) > MAX_VECKOR:
+            fel["fran"] = f"Välj en period på högst {MAX_VECKOR} veckor."
+    amne = (args.get("amne") or "").strip() or None
+    if amne is not None and amne not in amnen():
+        fel["amne"] = "Välj ett ämne i listan."
+    kanal = (args.get("kanal") or "").strip() or ALLA
+    if kanal not in KANALER:
+        fel["kanal"] = "Välj kanal: chatt och guide, bara chatten eller bara guiden."
+    if fel:
+        raise FelaktigtUrval(fel)
+    return Urval(kommun=kommun, fran=fran, till=till, amne=amne, kanal=kanal)
+
+
+# -- reading the counters ----------------------------------------------------------------
+
+def las_rader(db_path: Path, fran: str, till: str) -> list[tuple]:
+    """(kommun, kanal, amne, vecka, utfall, antal) summed over intent, for the period."""
+    conn = statistics.connect(db_path)
+    try:
+        return conn.execute(
+            "select kommun, kanal, amne, vecka, utfall, sum(antal) from rakneverk "
+            "where vecka between ? and ? group by kommun, kanal, amne, vecka, utfall "
+            "order by kommun, kanal, amne, vecka, utfall",
+            (fran, till),
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+# -- the protected whole -----------------------------------------------------------------
+
+# How willingly something is hidden when it must be (lower = sooner): a single channel's view
+# before the main view (both channels); within a view, week totals first, the grand total last.
+def _vy_vikt(k: str) -> int:
+    return 0 if k != ALLA else 10
+
+
+_TABELL_VIKT = {"w": 0, "u": 1, "y": 2, "x": 2, "t": 3, "n": 4}
+
+
+class Vy:
+    """One municipality choice × one channel choice, protected."""
+
+    def __init__(self, plan: Plan, index: dict, g: str, k: str, veckor: list[str]):
+        self._plan = plan
+        self._index = index
+        self.g, self.k, self.veckor = g, k, veckor
+
+    def post(self, *key) -> Post:
+        return self._plan.poster[self._index[key]]
+
+    def visas(self, *key) -> str:
+        return self.post(*key).visas()
+
+    def cell(self, a: str, w: str) -> str:
+        return self.visas("x", a, w)
+
+    def amne_total(self, a: str) -> str:
+        return self.visas("t", a)
+
+    def vecka_total(self, w: str) -> str:
+        return self.visas("w", w)
+
+    def utfall(self, a: str, u: str) -> str:
+        return self.visas("y", a, u)
+
+    def utfall_total(self, u: str) -> str:
+        return self.visas("u", u)
+
+    def total(self) -> str:
+        return self.visas("n")
+
+    def har(self, a: str) -> bool:
+        """Whether the topic has any count in this view (0 is published exactly anyway)."""
+        return self.post("t", a).varde > 0
+
+
+def sanna_antal(rader: list[tuple], veckor: list[str], grupp: str) -> dict[str, tuple[dict, dict]]:
+    """True counts for one municipality choice, per channel choice: ({(amne, vecka): n}, {(amne, utfall): n})."""
+    amne_set, vecka_set = set(amnen()), set(veckor)
+    x = {k: defaultdict(int) for k in (ALLA, "chatt", "guide")}
+    y = {k: defaultdict(int) for k in (ALLA, "chatt", "guide")}
+    for kommun, kanal, amne, vecka, utfall, antal in rader:
+        if kanal not in ("chatt", "guide") or utfall not in statistics.UTFALL or vecka not in vecka_set:
+            continue
+        g = kommun if kommun in v.KOMMUN_IDS else statistics.OKAND_KOMMUN
+        if grupp != ALLA and g != grupp:
+            continue
+        a = amne if amne in amne_set else statistics.INGET_AMNE
+        n = int(antal or 0)
+        for k in (kanal, ALLA):
+            x[k][(a, vecka)] += n
+            y[k][(a, utfall)] += n
+    return {k: (x[k], y[k]) for k in x}
+
+
+class Skyddad:
+    """The three channel views (both, chatt, guide) of one municipality choice and one period,
+    protected together by `skydda`.
+
+    Published per view: topic × week cells (exact, or "<5"), and, all as rounded totals, each
+    topic's total, each week's total, topic × outcome (a sum over the weeks), each outcome's
+    total and the grand total. Between the views: both channels = chatt + guide, number by number.
+    """
+
+    def __init__(self, rader: list[tuple], veckor: list[str], grupp: str):
+        self.veckor = list(veckor)
+        self.grupp = grupp
+        amnen_ = amnen()
+        sanna = sanna_antal(rader, self.veckor, grupp)
+        plan = Plan()
+        index: dict[str, dict[tuple, int]] = {}
+        for k, (xs, ys) in sanna.items():
+            ix: dict[tuple, int] = {}
+            index[k] = ix
+
+            def post(key, varde, typ, _ix=ix, _vv=_vy_vikt(k)):
+                _ix[key] = plan.post(varde, typ, _vv + _TABELL_VIKT[key[0]])
+                return _ix[key]
+
+            xi = {(a, w): post(("x", a, w), xs.get((a, w), 0), CELL) for a in amnen_ for w in self.veckor}
+            # topic × outcome sums a topic over all the weeks: a total, so rounded like one
+            yi = {(a, u): post(("y", a, u), ys.get((a, u), 0), SUMMA) for a in amnen_ for u in UTFALL}
+            ti = {a: post(("t", a), sum(xs.get((a, w), 0) for w in self.veckor), SUMMA) for a in amnen_}
+            wi = {w: post(("w", w), sum(xs.get((a, w), 0) for a in amnen_), SUMMA) for w in self.veckor}
+            ui = {u: post(("u", u), sum(ys.get((a, u), 0) for a in amnen_), SUMMA) for u in UTFALL}
+            ni = post(("n",), sum(xs.values()), SUMMA)
+            for a in amnen_:
+                plan.summa(ti[a], [xi[(a, w)] for w in self.veckor])
+                plan.summa(ti[a], [yi[(a, u)] for u in UTFALL])
+            for w in self.veckor:
+                plan.summa(wi[w], [xi[(a, w)] for a in amnen_])
+            for u in UTFALL:
+                plan.summa(ui[u], [yi[(a, u)] for a in amnen_])
+            plan.summa(ni, ti.values())
+            plan.summa(ni, wi.values())
+            plan.summa(ni, ui.values())
+        for key in index[ALLA]:
+            plan.summa(index[ALLA][key], [index["chatt"][key], index["guide"][key]])
+        self.plan = skydda(plan)
+        self._index = index
+
+    def vy(self, kanal: str) -> Vy:
+        return Vy(self.plan, self._index[kanal], self.grupp, kanal, self.veckor)
+
+
+_cache: "OrderedDict[tuple, Skyddad]" = OrderedDict()
+_cache_lock = threading.Lock()
+_CACHE_MAX = 8
+
+
+def skyddad(db_path: Path, urval: Urval, grupp: Optional[str] = None) -> Skyddad:
+    """The protected views for the filter's municipality (or `grupp`) and period, cached per
+    period and data."""
+    grupp = grupp or urval.kommun
+    veckor = urval.veckor
+    rader = las_rader(db_path, urval.fran, urval.till)
+    if grupp != ALLA:
+        rader = [r for r in rader if (r[0] if r[0] in v.KOMMUN_IDS else statistics.OKAND_KOMMUN) == grupp]
+    fingeravtryck = hashlib.sha256(repr((str(db_path), grupp, veckor, rader)).encode()).hexdigest()
+    with _cache_lock:
+        hit = _cache.get(fingeravtryck)
+        if hit is not None:
+            _cache.move_to_end(fingeravtryck)
+            return hit
+    result = Skyddad(rader, veckor, grupp)
+    with _cache_lock:
+        _cache[fingeravtryck] = result
+        while len(_cache) > _CACHE_MAX:
+            _cache.popitem(last=False)
+    return result
