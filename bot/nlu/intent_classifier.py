@@ -1,0 +1,104 @@
+"""Intent classifier: TF-IDF word and character n-grams with logistic regression.
+
+Why not DIET: we have no pretrained Swedish embeddings here (sv_core_news_sm is not installable,
+see bot/spacy_sv.py), so DIET learns from sparse counts only. On a dev split of our training data
+a linear model on TF-IDF features was clearly better (macro-F1 0.77 against 0.69) and trains in
+seconds instead of about nine minutes on two cores. The figures and the commands are in
+docs/nlu.md; the held-out result is measured by bench/nlu.py.
+
+Features are computed on the *folded* text (lower case, å/ä → a, ö → o), because residents often
+type without Swedish letters on a phone ("min son roker pa"). Character n-grams inside word
+boundaries carry typos and compounds ("spelberoende", "kronofogden").
+
+Confidences from a logistic regression over more than 40 intents are lower than DIET's. The fallback threshold in
+config.yml is set for this classifier.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import joblib
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline, make_union
+
+from catalogue.text import fold
+
+logger = logging.getLogger(__name__)
+
+_FILE = "tfidf_intent_classifier.joblib"
+
+
+def build_pipeline(config: Dict[str, Any]):
+    """The sklearn pipeline; a function of its own so that bench and tests can build the same one."""
+    words = TfidfVectorizer(preprocessor=fold, ngram_range=(1, 2), sublinear_tf=True)
+    chars = TfidfVectorizer(preprocessor=fold, analyzer="char_wb",
+                            ngram_range=(config["char_min_ngram"], config["char_max_ngram"]), sublinear_tf=True)
+    classifier = LogisticRegression(C=config["C"], max_iter=config["max_iter"], class_weight="balanced",
+                                    random_state=config["random_state"])
+    return make_pipeline(make_union(words, chars), classifier)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class TfidfIntentClassifier(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {"C": 20.0, "char_min_ngram": 1, "char_max_ngram": 4, "max_iter": 3000,
+                "random_state": 2025, "ranking_length": 10}
+
+    def __init__(self, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
+                 pipeline: Optional[Any] = None) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.pipeline = pipeline
+
+    @classmethod
+    def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "TfidfIntentClassifier":
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+        if not examples:
+            return self._resource
+        self.pipeline = build_pipeline(self.config)
+        self.pipeline.fit([e.get(TEXT) for e in examples], [e.get(INTENT) for e in examples])
+        with self._model_storage.write_to(self._resource) as directory:
+            joblib.dump(self.pipeline, Path(directory) / _FILE)
+        return self._resource
+
+    @classmethod
+    def load(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "TfidfIntentClassifier":
+        pipeline = None
+        try:
+            with model_storage.read_from(resource) as directory:
+                pipeline = joblib.load(Path(directory) / _FILE)
+        except (ValueError, FileNotFoundError):
+            logger.warning("TfidfIntentClassifier: ingen tränad modell hittades; inga intents sätts.")
+        return cls(config, model_storage, resource, pipeline)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self.pipeline is None:
+            return messages
+        texts = [m.get(TEXT) or "" for m in messages]
+        probabilities = self.pipeline.predict_proba(texts)
+        classes = self.pipeline.classes_
+        for message, text, row in zip(messages, texts, probabilities):
+            if not text.strip():
+                continue
+            order = row.argsort()[::-1][: self.config["ranking_length"]]
+            ranking = [{"name": str(classes[i]), "confidence": float(row[i])} for i in order]
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages
