@@ -1,9 +1,10 @@
 """Generates nlu_data/train/amnen_lookups.yml: one lookup table per topic, from the everyday words
 (`nyckelord`) of catalogue/data/_amnen.yml.
 
-The RegexFeaturizer turns each table into a feature, so a word DIET never saw in training
-("tjack", "kronofogden") still points to its topic. (The RegexEntityExtractor ignores these
-tables: they are not entities.) A test checks that the committed file is up to date.
+The RegexFeaturizer turns each table into a pattern feature of the entity CRF (context for
+relation/substans). The intent classifier reads the same vocabulary directly
+(bot/nlu/intent_classifier.py, words_with_topics). The RegexEntityExtractor ignores these tables:
+they are not entities. A test checks that the committed file is up to date.
 
 Usage: python -m bot.lookups [--check]
 """

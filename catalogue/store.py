@@ -30,10 +30,14 @@ DEFAULT_DB = Path(__file__).resolve().parent.parent / "build" / "catalogue.db"
 
 
 def _amne_text(amnen: tuple[str, ...]) -> str:
+    """Label and description of the insats's topics. The everyday words (nyckelord) are not
+    indexed: they only widen a *query* (`_fts_query`). Indexing them made the plain baseline
+    search use our curated vocabulary, and their long lists pushed topics with many words down in
+    bm25's length normalisation ("spelar bort pengar" found budget advice before gambling help)."""
     parts = []
     for amne in amnen:
         info = v.amnen()[amne]
-        parts += [info["etikett"], info["beskrivning"], *info.get("nyckelord", [])]
+        parts += [info["etikett"], info["beskrivning"]]
     return " ".join(parts)
 
 
