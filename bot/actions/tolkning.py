@@ -78,6 +78,28 @@ def _tal_fran_ord(token: str) -> Optional[int]:
     return None
 
 
+# "i 10 år", "för 3 år sedan", "efter med hyran 3 månader": a duration, not an age.
+_VARAKTIGHET_FORE = re.compile(r"\b(i|sedan|sen|under|efter|pa|med|for|pa snart|i snart|i nastan|i over|over)\s*$")
+_VARAKTIGHET_EFTER = re.compile(r"^\s*(sedan|sen|till|kvar|i rad)\b")
+# Months are a baby's age only when the phrase says so ("är 3 månader", "3 månader gammal").
+_MANADER_ALDER = re.compile(r"(\b(ar|bara|bebis|baby|bebisen|hon|han|dottern|sonen) |\bpa )$")
+
+
+def _alder_med_enhet(t: str, fri: bool):
+    """The first "N år"/"N-åring"/"N månader" that states an age, not a duration."""
+    for m in re.finditer(r"\b(\d{1,3}) ?(ar|aring|-aring|arig|manader)\b", t):
+        fore, efter = t[: m.start()], t[m.end():]
+        if m.group(2) == "manader":
+            if fri and not fore.strip() or re.match(r"^\s*gammal", efter) or _MANADER_ALDER.search(fore):
+                return m
+            continue
+        if m.group(2) == "ar" and (_VARAKTIGHET_FORE.search(fore) and not re.search(r"\bpa\s*$", fore)
+                                   or _VARAKTIGHET_EFTER.search(efter)):
+            continue
+        return m
+    return None
+
+
 def parse_alder(text: str, fri: bool = True) -> Optional[int]:
     """An age in years from Swedish text, or None. Out-of-range numbers return None.
 
@@ -97,7 +119,7 @@ def parse_alder(text: str, fri: bool = True) -> Optional[int]:
     m = re.search(r"\bgar i (\w+)\b", t)
     if m and m.group(1) in _KLASS:
         return _KLASS[m.group(1)]
-    m = re.search(r"\b(\d{1,3}) ?(ar|aring|-aring|arig|manader)\b", t) or re.search(r"\b(?:ar|typ|runt|ungefar|cirka|ca|nastan|bara|snart) (\d{1,3})\b", t)
+    m = _alder_med_enhet(t, fri) or re.search(r"\b(?:ar|typ|runt|ungefar|cirka|ca|nastan|bara|snart) (\d{1,3})\b", t)
     if not m and fri:
         m = re.search(r"(?<![\d\[])\b(\d{1,3})\b(?![\d\]])", t)
     if m:
