@@ -78,3 +78,17 @@ def test_ordning():
 def test_topic_lookup_tables_are_generated_from_the_vocabulary():
     from bot.lookups import main
     assert main(["--check"]) == 0
+
+
+@pytest.mark.parametrize("text", ["ligger efter med hyran 3 månader", "han har druckit i 10 år",
+                                  "för 5 år sedan slog han mig", "vi har varit gifta i 20 år"])
+def test_a_duration_in_the_first_message_is_not_an_age(text):
+    assert t.parse_alder(text, fri=False) is None
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("bebisen är 3 månader", 0), ("min son på 15 år röker", 15), ("jag har druckit i 20 år och är 45 år", 45),
+    ("en 15-åring i klassen", 15),
+])
+def test_an_age_beside_a_duration_is_still_found(text, expected):
+    assert t.parse_alder(text, fri=False) == expected
