@@ -78,11 +78,20 @@ def _tal_fran_ord(token: str) -> Optional[int]:
     return None
 
 
-# "i 10 år", "för 3 år sedan", "efter med hyran 3 månader": a duration, not an age.
-_VARAKTIGHET_FORE = re.compile(r"\b(i|sedan|sen|under|efter|pa|med|for|pa snart|i snart|i nastan|i over|over)\s*$")
-_VARAKTIGHET_EFTER = re.compile(r"^\s*(sedan|sen|till|kvar|i rad)\b")
+# "i 10 år", "för 3 år sedan", "bor i Sverige två år nu": a duration, not an age. Words are folded.
+_ALDER_FORE = re.compile(r"\b(ar|blir|fyller|fyllt|pa|bara|typ|snart|nastan)\s*$")
+_VARAKTIGHET_FORE = re.compile(r"\b(i|sedan|sen|under|efter|med|for|over|bott|bor|varit|haft|jobbat|druckit|"
+                               r"rokt|spelat|levt|hallit pa|pagatt|gift|ihop|tillsammans|sverige|har|redan)\s*$")
+_VARAKTIGHET_EFTER = re.compile(r"^\s*(sedan|sen|till|kvar|i rad|nu|tillbaka|redan)\b")
 # Months are a baby's age only when the phrase says so ("är 3 månader", "3 månader gammal").
 _MANADER_ALDER = re.compile(r"(\b(ar|bara|bebis|baby|bebisen|hon|han|dottern|sonen) |\bpa )$")
+
+
+def _ar_varaktighet(fore: str, efter: str) -> bool:
+    """True when "N år" between these two pieces of text is a duration ("i 10 år", "två år nu")."""
+    if _ALDER_FORE.search(fore) or re.match(r"^\s*gammal", efter):
+        return False
+    return bool(_VARAKTIGHET_FORE.search(fore) or _VARAKTIGHET_EFTER.search(efter))
 
 
 def _alder_med_enhet(t: str, fri: bool):
@@ -93,8 +102,7 @@ def _alder_med_enhet(t: str, fri: bool):
             if fri and not fore.strip() or re.match(r"^\s*gammal", efter) or _MANADER_ALDER.search(fore):
                 return m
             continue
-        if m.group(2) == "ar" and (_VARAKTIGHET_FORE.search(fore) and not re.search(r"\bpa\s*$", fore)
-                                   or _VARAKTIGHET_EFTER.search(efter)):
+        if m.group(2) == "ar" and _ar_varaktighet(fore, efter):
             continue
         return m
     return None
@@ -135,7 +143,10 @@ def parse_alder(text: str, fri: bool = True) -> Optional[int]:
     for token in re.findall(r"[a-z]+", t):
         value = _tal_fran_ord(token)
         if value is not None and token not in ("en", "ett") and (fri or re.search(rf"\b{token}\b\s*(ar|aring)?", t)):
-            if fri or re.search(rf"\b(ar|typ|bara|snart) {token}\b|\b{token} ar\b", t):
+            if fri or re.search(rf"\b(ar|typ|bara|snart) {token}\b", t):
+                return value
+            ar = re.search(rf"\b{token} ar\b", t)
+            if ar and not _ar_varaktighet(t[: ar.start()], t[ar.end():]):
                 return value
     for pattern, alder in _ORD_ALDER:
         if pattern.search(t):

@@ -92,3 +92,9 @@ def test_a_duration_in_the_first_message_is_not_an_age(text):
 ])
 def test_an_age_beside_a_duration_is_still_found(text, expected):
     assert t.parse_alder(text, fri=False) == expected
+
+
+@pytest.mark.parametrize("text", ["hej jag bor i sverige två år nu", "jag har bott här i tre år",
+                                  "vi har varit ihop 12 år"])
+def test_a_duration_in_words_is_not_an_age(text):
+    assert t.parse_alder(text, fri=False) is None
