@@ -80,9 +80,9 @@ def conversation(web_url: str, kommun: str, turns: list[str], latencies: list, e
         start = time.monotonic()
         try:
             with urllib.request.urlopen(req, timeout=60) as resp:
-                resp.read()
-                ok = resp.status == 200
-        except (urllib.error.URLError, OSError):
+                # Every message gets at least one reply; an empty list means the model is not working.
+                ok = resp.status == 200 and bool(json.loads(resp.read() or b"[]"))
+        except (urllib.error.URLError, OSError, ValueError):
             ok = False
         latencies.append((time.monotonic() - start) * 1000)
         if not ok:

@@ -7,6 +7,7 @@ message text at the default level, and the web app's access log has no IP or bod
 """
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -64,6 +65,7 @@ class Stack:
         deadline = time.monotonic() + timeout
         self.wait(f"http://127.0.0.1:{self.ports.actions}/health", "actions", deadline)
         self.wait(f"{self.rasa_url}/webhooks/rest/", "rasa", deadline)
+        self.wait_for_model(deadline)
         if self.web:
             self.wait(f"{self.web_url}/healthz", "web", deadline)
         return self
@@ -83,6 +85,27 @@ class Stack:
             time.sleep(0.5)
         self.stop()
         raise RuntimeError(f"{name} blev inte redo i tid ({url}).")
+
+    def wait_for_model(self, deadline: float) -> None:
+        """The REST channel answers before the model has loaded, and a model that cannot load
+        leaves Rasa running but answering every message with an empty list. So we send "hej" (a
+        greeting: no statistics are recorded for it, the tracker lives in memory) until a reply comes."""
+        body = json.dumps({"sender": "beredskapskontroll", "message": "hej"}).encode()
+        while time.monotonic() < deadline:
+            if self.procs["rasa"].poll() is not None:
+                break
+            req = urllib.request.Request(f"{self.rasa_url}/webhooks/rest/webhook", data=body,
+                                         headers={"Content-Type": "application/json"})
+            try:
+                with urllib.request.urlopen(req, timeout=10) as resp:
+                    if json.loads(resp.read() or b"[]"):
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError, ValueError):
+                pass
+            time.sleep(1)
+        self.stop()
+        raise RuntimeError("Rasa svarar inte på meddelanden: modellen kunde inte laddas. "
+                           "Kör `make` igen (den tränar om modellen) och se Rasas logg.")
 
     def stop(self) -> None:
         for proc in self.procs.values():
