@@ -16,6 +16,7 @@ import os
 import sqlite3
 import tempfile
 from dataclasses import asdict
+from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
@@ -127,18 +128,17 @@ def open_db(db_path: Path = DEFAULT_DB) -> sqlite_utils.Database:
     return sqlite_utils.Database(conn)
 
 
+@lru_cache(maxsize=1)
+def _keyword_phrases() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(topic id, its everyday words as stemmed phrases), computed once: this runs per message."""
+    return tuple((amne, tuple(p for p in (" ".join(stems(w)) for w in info.get("nyckelord", [])) if p))
+                 for amne, info in v.amnen().items())
+
+
 def topics_in(text: str) -> list[str]:
     """Topic ids whose everyday words (nyckelord) occur in the text, in vocabulary order."""
-    query_stems = stems(text)
-    joined = " " + " ".join(query_stems) + " "
-    found = []
-    for amne, info in v.amnen().items():
-        for word in info.get("nyckelord", []):
-            phrase = " ".join(stems(word))
-            if phrase and (f" {phrase} " in joined):
-                found.append(amne)
-                break
-    return found
+    joined = " " + " ".join(stems(text)) + " "
+    return [amne for amne, phrases in _keyword_phrases() if any(f" {p} " in joined for p in phrases)]
 
 
 def _fts_query(text: str, expand: bool) -> Optional[str]:
