@@ -68,6 +68,14 @@ class SafetySignals(GraphComponent):
                 if len(re.findall(r"\w+", rest)) <= 4:
                     _set_intent(message, "personuppgift")
                     continue
+                if intent == "personuppgift":
+                    # "min son röker på, mitt personnummer är …": the placeholder must not hide the
+                    # need. The next intent in the ranking is what the rest of the message says.
+                    others = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") != "personuppgift"]
+                    if others:
+                        message.set(INTENT, others[0], add_to_output=True)
+                        message.set(INTENT_RANKING_KEY, others, add_to_output=True)
+                        intent = others[0].get("name")
             if is_explicitly_acute(text):
                 _set_intent(message, "akut_fara")
             elif intent == "akut_fara" and is_harmless_idiom(text):

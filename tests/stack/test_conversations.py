@@ -114,6 +114,14 @@ def test_personal_data_is_redacted_and_never_echoed(chat, message, kind):
     assert "19850312" not in text and "1234" not in text and "kalle" not in text and "example" not in text
 
 
+def test_a_need_written_beside_a_personnummer_is_still_heard(chat):
+    c = chat("alingsas")
+    text = Chat.texts(c.send("min son röker på, mitt personnummer är 19850312-1234"))
+    assert "behöver inte" in text and "19850312" not in text
+    # The form goes on with the need ("min son" already says who), not "say it again".
+    assert "Hur gammal är den det gäller" in text and "förstod inte" not in text
+
+
 def test_rasa_http_api_is_closed(stack):
     import urllib.error
     import urllib.request
