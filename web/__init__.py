@@ -38,7 +38,13 @@ def default_config() -> dict:
     return {
         "RASA_URL": os.environ.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
         "RASA_CONNECT_TIMEOUT": 1.5,   # connection refused is immediate; a hung host must not hold the resident
-        "RASA_READ_TIMEOUT": 20.0,     # the first message after Rasa starts can take a few seconds
+        # Above the measured p99 (7.0 s at 50 concurrent conversations, bench/results/load.json);
+        # a hung Rasa holds a resident (and one of the chat's slots) no longer than this.
+        "RASA_READ_TIMEOUT": 10.0,
+        # Calls to Rasa in flight at once from this process; more get an immediate 503 ("Många
+        # skriver just nu"). About what Rasa (~10 messages/s) clears within the read timeout.
+        # web/serve.py lowers it below the server's thread count so pages always have threads.
+        "RASA_MAX_CONCURRENT": _int_env("INSATSGUIDEN_CHAT_CONCURRENCY", 64),
         "CATALOGUE_DB": store.DEFAULT_DB,
         "CATALOGUE": None,             # a catalogue.loader.Catalogue; None = the project's data files
         "STATISTIK_DB": None,          # None = catalogue.statistics.DEFAULT_DB
@@ -88,7 +94,32 @@ def create_app(config: Optional[dict] = None) -> Flask:
     _register_staff(app)  # before the /<kommun>/ routes could shadow /personal/
     app.register_blueprint(guide_bp)
     app.register_blueprint(catalogue_bp)
+    _load_once(app)
     return app
+
+
+def _load_once(app: Flask) -> None:
+    """Loads what every page needs — the catalogue, the topics, the emergency numbers, the
+    templates — here, before any server accepts a connection. Loaded lazily, the first ten
+    concurrent requests after a restart each loaded the catalogue themselves (no lock), 20 s each.
+
+    Broken data files do not stop the start: the pages then answer with the Swedish 500 text
+    (web/helpers.py) and the operator sees this log line."""
+    from catalogue.emergency import nodnummer
+    from catalogue.loader import CatalogueError, default_catalogue
+    from catalogue import vocabulary
+
+    try:
+        if app.config.get("CATALOGUE") is None:
+            default_catalogue()
+        vocabulary.amnen()
+        nodnummer()
+    except (CatalogueError, OSError, ValueError) as exc:
+        logger.error("Katalogen kunde inte laddas vid start (%s); kör: python -m catalogue validate",
+                     type(exc).__name__)
+    for name in app.jinja_env.list_templates(extensions=("html",)):
+        if not name.startswith("staff/"):  # the staff package compiles its own when it needs them
+            app.jinja_env.get_template(name)
 
 
 def _register_staff(app: Flask) -> None:

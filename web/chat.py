@@ -9,6 +9,13 @@ never has to ask which municipality the page belongs to. Nothing of the request 
 
 GET /api/kommun/<kommun> gives the widget what it shows before the first message (the
 municipality's name, the guide's address, how to contact the social services).
+
+Availability (issue 12): at most RASA_MAX_CONCURRENT calls to Rasa are in flight from this
+process; when they are all taken the resident gets an immediate 503 ("Många skriver just nu")
+instead of a web thread waiting, so the guide and the pages never wait on Rasa. web/serve.py keeps
+the bound below waitress's thread count. Rasa unreachable, or a reply with nothing to show (a
+dead action server makes Rasa answer []), is the notice that the chat is restarting, with the
+guide's address and 112 — `make run` restarts the crashed process (bot/processes.py).
 """
 from __future__ import annotations
 
@@ -17,6 +24,7 @@ import json
 import logging
 import re
 import socket
+import threading
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, jsonify, request, url_for
@@ -35,6 +43,28 @@ bp = Blueprint("chat", __name__, url_prefix="/api")
 # The widget makes 32 hex characters; allow other clients (tests, bench) some room, nothing odd.
 SENDER = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 REPLY_KEYS = ("recipient_id", "text", "buttons", "custom")
+# Deeper JSON than this is refused before it is parsed (a chat request is one flat object).
+MAX_JSON_DEPTH = 20
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+BAD_JSON = "Meddelandet gick inte att läsa. Skicka JSON med fälten sender, message och kommun."
+RESTARTING = "Chatten startar om – använd guiden under tiden."
+BUSY = "Många skriver just nu. Försök igen om en liten stund, eller använd guiden under tiden."
+EMERGENCY = "Om någon är i fara just nu: ring 112."
+BUSY_RETRY_AFTER = 5  # seconds
+
+
+@bp.record_once
+def _init_bound(state) -> None:
+    """A semaphore per app: the number of calls to Rasa that may be in flight at once."""
+    app = state.app
+    app.extensions["rasa_slots"] = threading.BoundedSemaphore(max(1, int(app.config["RASA_MAX_CONCURRENT"])))
+
+
+def set_rasa_bound(app, limit: int) -> None:
+    """Sets the bound (web/serve.py fits it to the server's threads before serving)."""
+    app.config["RASA_MAX_CONCURRENT"] = max(1, int(limit))
+    app.extensions["rasa_slots"] = threading.BoundedSemaphore(app.config["RASA_MAX_CONCURRENT"])
 
 
 class RasaUnavailable(Exception):
@@ -62,14 +92,55 @@ def _ur_drift(kommun) -> dict:
     }
 
 
+def json_depth_exceeds(text: str, limit: int) -> bool:
+    """True when brackets outside strings nest deeper than `limit` (checked before parsing, so a
+    body nested 1,000 deep never reaches the recursive JSON parser)."""
+    depth = 0
+    for ch in _JSON_STRING.sub("", text):
+        if ch in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif ch in "]}":
+            depth -= 1
+    return False
+
+
+def read_body():
+    """The request's JSON object, or a Swedish 400 for anything else (never a 500)."""
+    if not request.is_json:
+        raise Fel(400, BAD_JSON)
+    try:
+        text = request.get_data(cache=True).decode("utf-8")
+    except UnicodeDecodeError:
+        raise Fel(400, BAD_JSON) from None
+    if json_depth_exceeds(text, MAX_JSON_DEPTH):
+        raise Fel(400, BAD_JSON)
+    try:
+        body = json.loads(text)
+    except (ValueError, RecursionError):
+        raise Fel(400, BAD_JSON) from None
+    if not isinstance(body, dict):
+        raise Fel(400, BAD_JSON)
+    return body
+
+
+def has_lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def post_to_rasa(payload: dict) -> list:
     """POSTs to Rasa's REST webhook with a short connect timeout and a longer read timeout."""
     cfg = current_app.config
     url = urlsplit(cfg["RASA_URL"])
     conn_cls = http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
     conn = conn_cls(url.hostname or "127.0.0.1", url.port, timeout=float(cfg["RASA_CONNECT_TIMEOUT"]))
-    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
     try:
+        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         conn.connect()
         conn.sock.settimeout(float(cfg["RASA_READ_TIMEOUT"]))
         conn.request("POST", url.path.rstrip("/") + "/webhooks/rest/webhook", body=body,
@@ -82,7 +153,7 @@ def post_to_rasa(payload: dict) -> list:
     except socket.timeout as exc:
         # A timeout while connecting means Rasa is unreachable; while reading, that it is too slow.
         raise RasaUnavailable(timeout=conn.sock is not None) from exc
-    except (OSError, http.client.HTTPException, ValueError) as exc:
+    except (OSError, http.client.HTTPException, ValueError, RecursionError) as exc:
         raise RasaUnavailable() from exc
     finally:
         conn.close()
@@ -121,9 +192,7 @@ def chatt():
     if not allowed:
         raise Fel(429, "Du har skickat många meddelanden på kort tid. Vänta en stund och försök igen.",
                   headers={"Retry-After": str(retry_after)})
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise Fel(400, "Meddelandet gick inte att läsa. Skicka JSON med fälten sender, message och kommun.")
+    body = read_body()
     sender, message = body.get("sender"), body.get("message")
     if not isinstance(sender, str) or not SENDER.match(sender):
         raise Fel(400, "Samtalets id saknas eller är ogiltigt. Ladda om sidan och försök igen.")
@@ -132,22 +201,33 @@ def chatt():
     limit = int(current_app.config["CHATT_MAX_TECKEN"])
     if len(message) > limit:
         raise Fel(413, f"Meddelandet är för långt. Skriv högst {limit} tecken.")
+    if has_lone_surrogate(message):
+        raise Fel(400, "Meddelandet innehåller tecken som inte går att läsa. Skriv det igen med vanliga tecken.")
     kommun = _kommun(body.get("kommun"))
 
     text = redact(message).text
+    slots = current_app.extensions["rasa_slots"]
+    if not slots.acquire(blocking=False):
+        logger.warning("Chatten är full (%s samtidiga anrop till Rasa)", current_app.config["RASA_MAX_CONCURRENT"])
+        raise Fel(503, f"{BUSY} {kontaktvag(kommun)} {EMERGENCY}",
+                  headers={"Retry-After": str(BUSY_RETRY_AFTER)}, **_ur_drift(kommun))
     try:
-        replies = post_to_rasa({"sender": sender, "message": text,
-                                "metadata": {"kommun": kommun.id, "kanal": "chatt"}})
+        replies = clean_replies(post_to_rasa({"sender": sender, "message": text,
+                                              "metadata": {"kommun": kommun.id, "kanal": "chatt"}}))
     except RasaUnavailable as exc:
         # Only the kind of failure is logged, never the message or the sender.
         logger.warning("Rasa svarade inte (%s)", "timeout" if exc.timeout else "ej nåbar")
         if exc.timeout:
-            raise Fel(504, "Chatten svarar långsamt just nu. Försök igen, eller använd guiden. "
-                      + kontaktvag(kommun), **_ur_drift(kommun)) from None
-        raise Fel(503, "Chatten fungerar inte just nu. Du kan använda guiden i stället. " + kontaktvag(kommun)
-                  + " Om någon är i fara just nu: ring 112.",
-                  **_ur_drift(kommun)) from None
-    return jsonify(clean_replies(replies))
+            raise Fel(504, "Chatten svarar långsamt just nu. Försök igen, eller använd guiden under tiden. "
+                      f"{kontaktvag(kommun)} {EMERGENCY}", **_ur_drift(kommun)) from None
+        raise Fel(503, f"{RESTARTING} {kontaktvag(kommun)} {EMERGENCY}", **_ur_drift(kommun)) from None
+    finally:
+        slots.release()
+    if not any(r.get("text") or r.get("buttons") or r.get("custom") for r in replies):
+        # Rasa is up but said nothing: its action server is down (or restarting).
+        logger.warning("Rasa gav inget svar (actionservern svarar inte)")
+        raise Fel(503, f"{RESTARTING} {kontaktvag(kommun)} {EMERGENCY}", **_ur_drift(kommun))
+    return jsonify(replies)
 
 
 @bp.get("/kommun/<kommun>")
