@@ -14,8 +14,10 @@ account; otherwise → the login page) and the defaults for the app config:
 
 STAFF_DB                default: personal.db next to the statistics database
 STAFF_SESSION_TIMMAR    8 — a login lasts at most this long
-STAFF_MAX_FEL           5 failed logins per username or per client …
-STAFF_FEL_FONSTER       … within 900 seconds → 429 until the window has passed
+STAFF_MAX_FEL           5 free failed logins per (account, address) within …
+STAFF_FEL_FONSTER       … 900 seconds; then each attempt waits STAFF_FEL_FORDROJNING (30 s),
+                        doubling per failure, at most the window (429 with Retry-After)
+STAFF_FEL_PER_ADRESS    20 failures per window from one address, whichever accounts
 """
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ from flask import Flask, redirect, request, url_for
 
 from catalogue import statistics
 
-from .inloggning import Inloggningsspärr, inloggad
+from .inloggning import LoginThrottle, inloggad
 from .views import OPPNA, bp
 
 PREFIX = "/personal"
@@ -69,8 +71,11 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("STAFF_FEL_FONSTER", 15 * 60)
     if not app.config.get("STAFF_DB"):
         app.config["STAFF_DB"] = standard_personal_db(app)
-    app.extensions["personal_inloggning"] = Inloggningsspärr(
-        int(app.config["STAFF_MAX_FEL"]), float(app.config["STAFF_FEL_FONSTER"]))
+    app.config.setdefault("STAFF_FEL_FORDROJNING", 30.0)
+    app.config.setdefault("STAFF_FEL_PER_ADRESS", 4 * int(app.config["STAFF_MAX_FEL"]))
+    app.extensions["personal_inloggning"] = LoginThrottle(
+        int(app.config["STAFF_MAX_FEL"]), float(app.config["STAFF_FEL_FONSTER"]),
+        float(app.config["STAFF_FEL_FORDROJNING"]), int(app.config["STAFF_FEL_PER_ADRESS"]))
     app.register_blueprint(bp, url_prefix=PREFIX)
     # The login guard runs first, so that an anonymous request to any staff URL (even a POST
     # without a CSRF token) is sent to the login page.

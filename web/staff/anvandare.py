@@ -6,9 +6,11 @@ No resident data is ever stored here.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -31,6 +33,13 @@ create table if not exists anvandare (
     kommun          text,
     sessionsnyckel  text not null,
     check ((roll = 'admin' and kommun is null) or (roll = 'personal' and kommun is not null))
+) without rowid;
+-- One row per login that has not been logged out: the SHA-256 of the random token in the
+-- session cookie (the cookie alone cannot be rebuilt from this table), the account, and when.
+create table if not exists inloggningar (
+    token_hash  text primary key,
+    namn        text not null,
+    skapad      real not null
 ) without rowid;
 """
 
@@ -101,6 +110,46 @@ def skapa(db_path: Path, namn: str, losenord: str, kommun: Optional[str] = None,
     return user
 
 
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def ny_inloggning(db_path: Path, namn: str, max_age: float) -> str:
+    """A new server-side login for the account; returns the token for the session cookie."""
+    token = secrets.token_urlsafe(32)
+    now = time.time()
+    conn = connect(db_path)
+    try:
+        with conn:
+            conn.execute("delete from inloggningar where skapad < ?", (now - max_age,))
+            conn.execute("insert into inloggningar values (?, ?, ?)", (_token_hash(token), normalisera(namn), now))
+    finally:
+        conn.close()
+    return token
+
+
+def inloggning_giltig(db_path: Path, token: str, namn: str, max_age: float) -> bool:
+    conn = connect(db_path)
+    try:
+        row = conn.execute("select namn, skapad from inloggningar where token_hash = ?", (_token_hash(token),)).fetchone()
+    finally:
+        conn.close()
+    return bool(row) and row[0] == normalisera(namn) and time.time() - row[1] <= max_age
+
+
+def avsluta_inloggning(db_path: Path, token: str) -> None:
+    conn = connect(db_path)
+    try:
+        with conn:
+            conn.execute("delete from inloggningar where token_hash = ?", (_token_hash(token),))
+    finally:
+        conn.close()
+
+
+def _avsluta_alla(conn, namn: str) -> None:
+    conn.execute("delete from inloggningar where namn = ?", (normalisera(namn),))
+
+
 def satt_losenord(db_path: Path, namn: str, losenord: str) -> None:
     """Sets a new password and ends every session of the account."""
     _kontrollera_losenord(losenord)
@@ -110,6 +159,7 @@ def satt_losenord(db_path: Path, namn: str, losenord: str) -> None:
             cur = conn.execute("update anvandare set losenord_hash = ?, sessionsnyckel = ? where namn = ?",
                                (generate_password_hash(losenord, method=METOD), secrets.token_urlsafe(24),
                                 normalisera(namn)))
+            _avsluta_alla(conn, namn)
     finally:
         conn.close()
     if cur.rowcount == 0:
@@ -121,6 +171,7 @@ def ta_bort(db_path: Path, namn: str) -> None:
     try:
         with conn:
             cur = conn.execute("delete from anvandare where namn = ?", (normalisera(namn),))
+            _avsluta_alla(conn, namn)
     finally:
         conn.close()
     if cur.rowcount == 0:

@@ -37,8 +37,11 @@ def _katalog():
 
 
 def _saker_nasta(nasta: Optional[str]) -> Optional[str]:
-    """Only a path on this site under /personal/ (no open redirect)."""
+    """Only a path on this site under /personal/ (no open redirect), and no control or line-break
+    character anywhere (CR/LF would otherwise reach the Location header)."""
     if not nasta or len(nasta) > 2000 or "\\" in nasta or nasta.startswith("//"):
+        return None
+    if any(ord(ch) < 32 or ord(ch) == 127 or ch in "\u0085\u2028\u2029" for ch in nasta):
         return None
     parts = urlsplit(nasta)
     if parts.scheme or parts.netloc or not parts.path.startswith("/personal/"):
@@ -51,26 +54,26 @@ def _saker_nasta(nasta: Optional[str]) -> Optional[str]:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     nasta = _saker_nasta(request.values.get("nasta"))
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD (which Flask routes here too): only the form
         if inloggad() is not None:
             return redirect(nasta or url_for(".oversikt"))
         return render_template("staff/login.html", nasta=nasta, fel=None, namn="")
     namn = request.form.get("anvandarnamn", "")[:100]
     losenord = request.form.get("losenord", "")
-    sparr = current_app.extensions["personal_inloggning"]
+    throttle = current_app.extensions["personal_inloggning"]
     klient = request.remote_addr  # only ever used inside an in-memory HMAC
-    vanta = sparr.vanta(namn, klient)
-    if vanta:
-        minuter = max(1, (vanta + 59) // 60)
-        raise Fel(429, f"För många misslyckade inloggningar. Vänta {minuter} minuter och försök igen. "
+    allowed, vanta, ticket = throttle.attempt(namn, klient)
+    if not allowed:
+        tid = f"{vanta} sekunder" if vanta < 120 else f"{(vanta + 59) // 60} minuter"
+        raise Fel(429, f"För många misslyckade inloggningar. Vänta {tid} och försök igen. "
                        "Kontakta den som administrerar Insatsguiden om du har glömt ditt lösenord.",
                   headers={"Retry-After": str(vanta)})
     user = users.kontrollera(personal_db(), namn, losenord)
     if user is None:
-        sparr.misslyckat(namn, klient)
+        throttle.failed(ticket)
         return render_template("staff/login.html", nasta=nasta, fel=FEL_INLOGGNING,
                                namn=users.normalisera(namn)[:40]), 401
-    sparr.lyckat(namn)
+    throttle.succeeded(namn, klient, ticket)
     logga_in(user)
     return redirect(nasta or url_for(".oversikt"))
 
