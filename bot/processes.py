@@ -1,6 +1,10 @@
-"""Starting, waiting for and stopping the three processes: action server, Rasa, web.
+"""Starting, waiting for, supervising and stopping the three processes: action server, Rasa, web.
 
-One implementation, used by `make run` (bot/stack.py), the test fixtures and bench/. Every
+One implementation, used by `make run` (bot/stack.py), the test fixtures and bench/.
+`Stack.supervise()` (used by `make run`) restarts a child that exits or stops answering its
+health check, with growing pauses (1, 2, 4 … 30 s), and never touches the others: while Rasa or
+the action server restarts, the web tier keeps serving the guide and tells chat users that the
+chat is restarting (web/chat.py). Every
 process listens on 127.0.0.1 only; Rasa runs with our REST channel and with its HTTP API left closed (no API flag).
 Their output goes to the terminal (or is discarded in tests): Rasa and the action server log no
 message text at the default level, and the web app's access log has no IP or body.
@@ -12,6 +16,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -29,6 +34,31 @@ class Ports:
     actions: int = int(os.environ.get("ACTION_PORT", 5055))
 
 
+# Supervision (seconds).
+BACKOFF_FIRST = 1.0
+BACKOFF_MAX = 30.0
+STABLE_AFTER = 60.0      # a child that ran this long before it exited starts again at BACKOFF_FIRST
+HEALTH_INTERVAL = 5.0
+HEALTH_TIMEOUT = 5.0
+HEALTH_FAILURES = 3      # in a row, once the child had answered: killed and restarted
+START_GRACE = 300.0      # a restarted child that never answers within this is killed and restarted
+
+
+@dataclass
+class Child:
+    """What supervise() knows about one child."""
+    cmd: list
+    env: dict
+    health_url: str
+    started_at: float = 0.0
+    ready: bool = False
+    health_failures: int = 0
+    next_health_check: float = 0.0
+    crashes: int = 0             # quick exits in a row, for the backoff
+    restart_at: Optional[float] = None
+    restarts: int = 0
+
+
 @dataclass
 class Stack:
     ports: Ports = field(default_factory=Ports)
@@ -36,6 +66,10 @@ class Stack:
     web: bool = True
     log_dir: Optional[Path] = None   # tests: each process's output to a file, to check it for leaks
     procs: dict = field(default_factory=dict)
+    model: Path = field(default_factory=lambda: MODEL)   # tests: a private copy of the model
+    env: dict = field(default_factory=dict)              # extra environment for every child
+    children: dict = field(default_factory=dict)
+    say: object = None               # supervise() reports here (default: stderr)
 
     @property
     def rasa_url(self) -> str:
@@ -45,23 +79,35 @@ class Stack:
     def web_url(self) -> str:
         return f"http://127.0.0.1:{self.ports.web}"
 
-    def _start(self, name: str, cmd: list[str], env: dict) -> None:
+    def _start(self, name: str, cmd: list[str], env: dict, health_url: str = "") -> None:
         if self.log_dir is not None:
             out = open(Path(self.log_dir) / f"{name}.log", "ab")
         else:
             out = subprocess.DEVNULL if self.quiet else None
         # A new process group, so Ctrl-C in the terminal reaches us first and we stop children cleanly.
         self.procs[name] = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=out, start_new_session=True)
+        if out not in (None, subprocess.DEVNULL):
+            out.close()  # the child has its own copy
+        child = self.children.get(name)
+        if child is None:
+            child = self.children[name] = Child(cmd=cmd, env=env, health_url=health_url)
+        child.started_at = time.monotonic()
+        child.ready = False
+        child.health_failures = 0
+        child.next_health_check = child.started_at + 1.0
+        child.restart_at = None
 
     def start(self, timeout: float = 240) -> "Stack":
-        env = rasa_env(ACTION_PORT=str(self.ports.actions), RASA_URL=self.rasa_url)
+        env = rasa_env(ACTION_PORT=str(self.ports.actions), RASA_URL=self.rasa_url, **self.env)
         py = sys.executable
-        self._start("actions", [py, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(self.ports.actions)], env)
-        self._start("rasa", [str(RASA), "run", "--model", str(MODEL), "--endpoints", str(ENDPOINTS),
-                             "--credentials", str(CREDENTIALS), "--interface", "127.0.0.1", "--port", str(self.ports.rasa)], env)
+        self._start("actions", [py, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(self.ports.actions)],
+                    env, f"http://127.0.0.1:{self.ports.actions}/health")
+        self._start("rasa", [str(RASA), "run", "--model", str(self.model), "--endpoints", str(ENDPOINTS),
+                             "--credentials", str(CREDENTIALS), "--interface", "127.0.0.1", "--port", str(self.ports.rasa)],
+                    env, f"{self.rasa_url}/webhooks/rest/")
         if self.web:
             self._start("web", [py, "-m", "web.serve", "--host", os.environ.get("WEB_HOST", "127.0.0.1"),
-                                "--port", str(self.ports.web)], env)
+                                "--port", str(self.ports.web)], env, f"{self.web_url}/healthz")
         deadline = time.monotonic() + timeout
         self.wait(f"http://127.0.0.1:{self.ports.actions}/health", "actions", deadline)
         self.wait(f"{self.rasa_url}/webhooks/rest/", "rasa", deadline)
@@ -107,6 +153,79 @@ class Stack:
         raise RuntimeError("Rasa svarar inte på meddelanden: modellen kunde inte laddas. "
                            "Kör `make` igen (den tränar om modellen) och se Rasas logg.")
 
+    # -- supervision ---------------------------------------------------------------------------
+    def _say(self, text: str) -> None:
+        (self.say or (lambda t: print(t, file=sys.stderr, flush=True)))(text)
+
+    @staticmethod
+    def _healthy(url: str) -> bool:
+        try:
+            with urllib.request.urlopen(url, timeout=HEALTH_TIMEOUT) as resp:
+                return resp.status == 200
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError, ValueError):
+            return False
+
+    @staticmethod
+    def backoff(crashes: int) -> float:
+        """The pause before the restart after `crashes` quick exits in a row (1, 2, 4 … 30 s)."""
+        return min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** max(0, crashes - 1))
+
+    def _kill_group(self, name: str) -> None:
+        proc = self.procs.get(name)
+        if proc is None:
+            return
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+
+    def supervise_once(self, now: Optional[float] = None) -> None:
+        """One round: notice exits and failed health checks, restart what is due."""
+        now = time.monotonic() if now is None else now
+        for name, child in self.children.items():
+            proc = self.procs.get(name)
+            if child.restart_at is not None:
+                if now >= child.restart_at:
+                    self._kill_group(name)  # whatever the old group left behind
+                    child.restarts += 1
+                    self._say(f"Startar om {name} (omstart {child.restarts}).")
+                    self._start(name, child.cmd, child.env, child.health_url)
+                continue
+            code = proc.poll() if proc is not None else -1
+            if code is None and now >= child.next_health_check:
+                child.next_health_check = now + HEALTH_INTERVAL
+                if self._healthy(child.health_url):
+                    if not child.ready and child.restarts:
+                        self._say(f"{name} svarar igen.")
+                    child.ready, child.health_failures = True, 0
+                elif child.ready:
+                    child.health_failures += 1
+                    if child.health_failures >= HEALTH_FAILURES:
+                        self._say(f"{name} svarar inte ({child.health_failures} kontroller i rad); avbryts.")
+                        self._kill_group(name)
+                        code = proc.poll()
+                elif now - child.started_at > START_GRACE:
+                    self._say(f"{name} blev aldrig redo; avbryts.")
+                    self._kill_group(name)
+                    code = proc.poll()
+            if code is not None:
+                ran = now - child.started_at
+                child.crashes = 1 if ran >= STABLE_AFTER else child.crashes + 1
+                pause = self.backoff(child.crashes)
+                child.restart_at = now + pause
+                self._say(f"{name} avslutades (kod {code}); startar om om {pause:.0f} s.")
+
+    def supervise(self, stop: Optional[threading.Event] = None, interval: float = 0.5) -> None:
+        """Keeps every child running until `stop` is set (or KeyboardInterrupt)."""
+        stop = stop or threading.Event()
+        while not stop.is_set():
+            self.supervise_once()
+            stop.wait(interval)
+
     def stop(self) -> None:
         for proc in self.procs.values():
             if proc.poll() is None:
@@ -118,8 +237,12 @@ class Stack:
             try:
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
         self.procs.clear()
+        self.children.clear()
 
     def pids(self) -> dict[str, Optional[int]]:
         return {name: proc.pid for name, proc in self.procs.items()}

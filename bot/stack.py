@@ -1,4 +1,6 @@
-"""`make run`: starts action server, Rasa and the web app, prints where to open it; Ctrl-C stops all."""
+"""`make run`: starts action server, Rasa and the web app, prints where to open it, and keeps
+them running: a child that exits or stops answering is restarted with growing pauses, the
+others keep running (bot/processes.py, Stack.supervise). Ctrl-C stops all."""
 from __future__ import annotations
 
 import signal
@@ -21,10 +23,10 @@ def main() -> int:
     print(f"\nInsatsguiden körs: öppna {stack.web_url}/  (stoppa med Ctrl-C)\n")
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
-        while all(p.poll() is None for p in stack.procs.values()):
-            time.sleep(1)
-        print("En process avslutades oväntat; stoppar resten.", file=sys.stderr)
-        return 1
+        # Restarts a crashed or hung child; the guide keeps serving meanwhile, and the chat tells
+        # residents "Chatten startar om – använd guiden under tiden" (web/chat.py).
+        stack.supervise()
+        return 0
     except KeyboardInterrupt:
         print("\nStoppar ...")
         return 0
