@@ -45,6 +45,9 @@ def default_config() -> dict:
         # skriver just nu"). About what Rasa (~10 messages/s) clears within the read timeout.
         # web/serve.py lowers it below the server's thread count so pages always have threads.
         "RASA_MAX_CONCURRENT": _int_env("INSATSGUIDEN_CHAT_CONCURRENCY", 64),
+        # Seconds idle before Rasa forgets a conversation (bot/tracker_store.py reads the same
+        # variable); the proxy then tells the resident that the conversation started over.
+        "TRACKER_TTL": _int_env("INSATSGUIDEN_TRACKER_TTL", 1800),
         "CATALOGUE_DB": store.DEFAULT_DB,
         "CATALOGUE": None,             # a catalogue.loader.Catalogue; None = the project's data files
         "STATISTIK_DB": None,          # None = catalogue.statistics.DEFAULT_DB

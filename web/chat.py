@@ -19,12 +19,16 @@ guide's address and 112 — `make run` restarts the crashed process (bot/process
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import http.client
 import json
 import logging
 import re
+import secrets
 import socket
 import threading
+import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, jsonify, request, url_for
@@ -52,6 +56,48 @@ RESTARTING = "Chatten startar om – använd guiden under tiden."
 BUSY = "Många skriver just nu. Försök igen om en liten stund, eller använd guiden under tiden."
 EMERGENCY = "Om någon är i fara just nu: ring 112."
 BUSY_RETRY_AFTER = 5  # seconds
+STARTED_OVER = ("Chatten har startat om, så jag minns inte det du skrev tidigare. "
+                "Skriv gärna igen vad du vill ha stöd med.")
+
+
+class ConversationMemory:
+    """Which conversations Rasa has probably forgotten, so the resident can be told.
+
+    Rasa forgets a conversation when it restarts or after INSATSGUIDEN_TRACKER_TTL seconds idle
+    (bot/tracker_store.py). Per conversation this keeps only the time of its last reply, under an
+    HMAC of the id with a per-process random salt, in memory. A conversation had replies, then
+    Rasa was seen down (unreachable: the process is gone or restarting; a dead action server
+    loses nothing) or the conversation was idle past the expiry: its next reply starts with STARTED_OVER. A conversation this process never saw (the
+    web process restarted) gets no notice: we cannot know."""
+
+    def __init__(self, ttl: float):
+        self.ttl = float(ttl)
+        self._salt = secrets.token_bytes(32)
+        self._last: dict[bytes, float] = {}
+        self._down_at: float | None = None
+        self._lock = threading.Lock()
+        self._next_prune = 0.0
+
+    def _key(self, sender: str) -> bytes:
+        return hmac.new(self._salt, sender.encode("utf-8"), hashlib.sha256).digest()
+
+    def rasa_down(self, now: float | None = None) -> None:
+        self._down_at = time.monotonic() if now is None else now
+
+    def replied(self, sender: str, now: float | None = None) -> bool:
+        """Records a reply; True when Rasa has probably forgotten the earlier conversation."""
+        now = time.monotonic() if now is None else now
+        key = self._key(sender)
+        with self._lock:
+            last = self._last.get(key)
+            self._last[key] = now
+            if now >= self._next_prune:
+                self._next_prune = now + 60
+                for k in [k for k, t in self._last.items() if now - t > 2 * self.ttl]:
+                    del self._last[k]
+        if last is None:
+            return False
+        return (self._down_at is not None and self._down_at > last) or now - last >= self.ttl
 
 
 @bp.record_once
@@ -59,6 +105,7 @@ def _init_bound(state) -> None:
     """A semaphore per app: the number of calls to Rasa that may be in flight at once."""
     app = state.app
     app.extensions["rasa_slots"] = threading.BoundedSemaphore(max(1, int(app.config["RASA_MAX_CONCURRENT"])))
+    app.extensions["conversations"] = ConversationMemory(float(app.config["TRACKER_TTL"]))
 
 
 def set_rasa_bound(app, limit: int) -> None:
@@ -217,6 +264,8 @@ def chatt():
     except RasaUnavailable as exc:
         # Only the kind of failure is logged, never the message or the sender.
         logger.warning("Rasa svarade inte (%s)", "timeout" if exc.timeout else "ej nåbar")
+        if not exc.timeout:
+            current_app.extensions["conversations"].rasa_down()
         if exc.timeout:
             raise Fel(504, "Chatten svarar långsamt just nu. Försök igen, eller använd guiden under tiden. "
                       f"{kontaktvag(kommun)} {EMERGENCY}", **_ur_drift(kommun)) from None
@@ -225,8 +274,11 @@ def chatt():
         slots.release()
     if not any(r.get("text") or r.get("buttons") or r.get("custom") for r in replies):
         # Rasa is up but said nothing: its action server is down (or restarting).
+        # Rasa itself still holds the conversation, so it did not start over.
         logger.warning("Rasa gav inget svar (actionservern svarar inte)")
         raise Fel(503, f"{RESTARTING} {kontaktvag(kommun)} {EMERGENCY}", **_ur_drift(kommun))
+    if current_app.extensions["conversations"].replied(sender):
+        replies.insert(0, {"recipient_id": sender, "text": STARTED_OVER})
     return jsonify(replies)
 
 

@@ -189,3 +189,41 @@ def test_fewer_threads_shrink_the_chat_bound_so_pages_keep_threads(served, fake_
     codes = _hung_rasa_with_chats_in_flight(base)
     assert len(codes) == 50 and set(codes) == {503, 504}, codes
     assert codes.count(504) <= app.config["RASA_MAX_CONCURRENT"]
+
+
+# -- after a restart (or the expiry) lost a conversation, the resident is told ---------------------
+
+STARTED_OVER = "Chatten har startat om"
+
+
+def test_resident_is_told_when_rasa_restarted_during_the_conversation(make_app, fake_rasa):
+    app = make_app(RASA_URL=fake_rasa.url)
+    c = app.test_client()
+    first = post(c).get_json()
+    assert not first[0]["text"].startswith(STARTED_OVER)
+    fake_rasa.replies = []        # the action server is down: Rasa still has the conversation
+    assert post(c).status_code == 503
+    fake_rasa.replies = [{"recipient_id": SENDER, "text": "Ja, vem gäller det?"}]
+    assert post(c).get_json()[0]["text"] == "Ja, vem gäller det?"
+    from web_testkit import closed_port
+    app.config["RASA_URL"] = f"http://127.0.0.1:{closed_port()}"   # Rasa gone: it restarts
+    assert post(c).status_code == 503
+    app.config["RASA_URL"] = fake_rasa.url
+    fake_rasa.replies = [{"recipient_id": SENDER, "text": "Hej! Vad vill du ha stöd med?"}]
+    again = post(c).get_json()
+    assert again[0]["text"].startswith(STARTED_OVER) and again[1]["text"].startswith("Hej!")
+    assert not post(c).get_json()[0]["text"].startswith(STARTED_OVER)  # told once
+    other = post(c, sender="fedcba9876543210fedcba9876543210").get_json()
+    assert not other[0]["text"].startswith(STARTED_OVER)  # a new conversation lost nothing
+
+
+def test_resident_is_told_after_the_idle_expiry():
+    from web.chat import ConversationMemory
+    memory = ConversationMemory(ttl=60)
+    assert memory.replied("samtal", now=100) is False
+    assert memory.replied("samtal", now=159) is False
+    assert memory.replied("samtal", now=219) is True
+    memory.rasa_down(now=220)
+    assert memory.replied("samtal", now=221) is True
+    assert memory.replied("samtal", now=222) is False
+    assert all(len(k) == 32 and b"samtal" not in k for k in memory._last)  # only salted hashes
