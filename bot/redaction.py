@@ -51,7 +51,8 @@ def _shadow(text: str) -> str:
 
 # -- e-mail --------------------------------------------------------------------------------
 
-_EPOST = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# The lookbehind starts a match only where an address can start (no quadratic rescans of a long word).
+_EPOST = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _TLD = r"(?:se|nu|com|net|org|info|eu|io|me|dk|no|fi|de|uk|fr|es|it|nl|pl|ax|biz|edu|gov)"
 _AT = r"(?:@|\(\s*at\s*\)|\[\s*at\s*\]|\{\s*at\s*\}|(?<![\w])at(?![\w])|snabel-?a|kanelbulle)"
 _DOT = r"(?:\.|\(\s*(?:punkt|dot)\s*\)|\[\s*(?:punkt|dot)\s*\]|(?<![\w])(?:punkt|dot)(?![\w]))"
