@@ -23,8 +23,30 @@ from catalogue.routing import MAX_ALDER, SAMTYCKESALDER, Profil, ProfileError, r
 from catalogue.models import Kommun
 
 from .helpers import catalogue, kommun_or_404
+from .security import OneTimeTokens, RateLimiter
 
 bp = Blueprint("guide", __name__)
+TOKEN_FIELD = "t"
+
+
+@bp.record_once
+def _init_counting(state) -> None:
+    """One result counted per walk through the guide: step 4's form carries a random one-time token
+    (memory only, expires after GUIDE_TOKEN_TTL seconds), and one address gets at most
+    GUIDE_RAKNINGAR_PER_TIMME counted results an hour. Pages are always shown; only counting stops."""
+    app = state.app
+    app.config.setdefault("GUIDE_TOKEN_TTL", 3600.0)
+    app.config.setdefault("GUIDE_RAKNINGAR_PER_TIMME", 20)
+    app.extensions["guide_tokens"] = OneTimeTokens(float(app.config["GUIDE_TOKEN_TTL"]))
+    app.extensions["guide_counting_limiter"] = RateLimiter(int(app.config["GUIDE_RAKNINGAR_PER_TIMME"]), 3600.0)
+
+
+def _counts_this_view() -> bool:
+    if request.method != "GET":  # a HEAD from a link preview is no view
+        return False
+    if not current_app.extensions["guide_tokens"].consume(request.args.get(TOKEN_FIELD)):
+        return False  # reloaded, bookmarked, shared or forged: shown, not counted
+    return current_app.extensions["guide_counting_limiter"].hit(request.remote_addr)[0]
 
 ANTAL_STEG = 4
 FORMAT_VAL = {"grupp": "I grupp", "individuellt": "Enskilt, bara jag (eller vi)"}
@@ -96,7 +118,8 @@ def _alder(raw: str, namn: str) -> tuple[Optional[int], str]:
     raw = raw.strip()
     if raw == "":
         return None, ""
-    if not raw.isdigit() or len(raw) > 3:
+    # ASCII digits only: isdigit() also accepts "²" and "①", which int() cannot read.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 3:
         return None, f"Skriv {namn} med siffror, till exempel 16. Ange en ålder mellan 0 och {MAX_ALDER} år."
     return int(raw), ""
 
@@ -157,7 +180,9 @@ def _steg_sida(kommun: Kommun, svar: Svar, steg: int, fel: str = "", status: int
         tillbaka = url_for("guide.steg", kommun=kommun.id) + "?" + urlencode(svar.params(ANTAL_STEG) + [("steg", str(steg - 1))])
     return render_template(
         "guide/steg.html", kommun=kommun, svar=svar, steg=steg, antal=ANTAL_STEG, fel=fel,
-        dolda=svar.params(steg - 1), tillbaka=tillbaka, aldersfragor=ALDERSFRAGOR.get(svar.for_vem or "", []),
+        dolda=svar.params(steg - 1) + ([(TOKEN_FIELD, current_app.extensions["guide_tokens"].issue())]
+                                       if steg == ANTAL_STEG else []),
+        tillbaka=tillbaka, aldersfragor=ALDERSFRAGOR.get(svar.for_vem or "", []),
         amnen=v.amnen(), format_val=FORMAT_VAL, max_alder=MAX_ALDER,
     ), status
 
@@ -191,9 +216,9 @@ def resultat(kommun):
         if n not in svar.besvarade:
             return _steg_sida(k, svar, n, fel, 400)
     res = route(svar.profil(k), catalogue())
-    # One count per result view (GET; a HEAD from a link preview is no view); categories only,
-    # and statistics.py checks every value against its vocabulary.
-    if request.method == "GET":
+    # One count per walk through the guide (see _init_counting); categories only, and
+    # statistics.py checks every value against its vocabulary.
+    if _counts_this_view():
         statistics.record(kommun=k.id, kanal="guide", amne=svar.amnen[0] if svar.amnen else None, intent="guide",
                           utfall="inget_passade" if res.inget_passar else "rekommenderat",
                           db_path=current_app.config.get("STATISTIK_DB"))

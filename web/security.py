@@ -10,6 +10,10 @@
   form (POST/PUT/PATCH/DELETE), e.g. the staff login. Templates call `csrf_token()`.
 - A rate limiter keyed by a salted hash of the client address. The salt is random per process and
   lives only in memory, so neither the address nor a stable pseudonym of it is ever stored.
+- One-time tokens (`OneTimeTokens`) held only in memory with an expiry: the guide puts one in its
+  last form so that one walk through the guide counts one result, however often the page is loaded.
+- Absolute URLs (`url_for(..., _external=True)`, e.g. the links in /api/kommun/*) are built from the
+  configured `PUBLIC_BASE_URL` (env `INSATSGUIDEN_BASE_URL`), never from the request's Host header.
 - Logging: no access log, no request body, no query string, no IP address anywhere.
 """
 from __future__ import annotations
@@ -23,7 +27,9 @@ import threading
 import time
 from typing import Callable, Optional
 
-from flask import Flask, current_app, request, session
+import os
+
+from flask import Flask, current_app, has_request_context, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .errors import Fel
@@ -117,6 +123,65 @@ class RateLimiter:
             self._hits.clear()
 
 
+# -- one-time tokens ----------------------------------------------------------------------
+
+class OneTimeTokens:
+    """Random tokens that can be used once, within `ttl` seconds, in memory only (never written).
+
+    At most `max_tokens` are kept: when full, expired ones go first, then the oldest."""
+
+    def __init__(self, ttl: float = 3600.0, max_tokens: int = 100_000):
+        self.ttl = ttl
+        self.max_tokens = max_tokens
+        self._tokens: "collections.OrderedDict[str, float]" = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._tokens)
+
+    def issue(self) -> str:
+        token = secrets.token_urlsafe(18)
+        now = time.monotonic()
+        with self._lock:
+            while self._tokens and (len(self._tokens) >= self.max_tokens or next(iter(self._tokens.values())) <= now):
+                self._tokens.popitem(last=False)
+            self._tokens[token] = now + self.ttl
+        return token
+
+    def consume(self, token: Optional[str]) -> bool:
+        """True once for a token that was issued and has not expired."""
+        if not token or not isinstance(token, str) or len(token) > 64:
+            return False
+        with self._lock:
+            expiry = self._tokens.pop(token, None)
+        return expiry is not None and expiry > time.monotonic()
+
+
+# -- absolute URLs -------------------------------------------------------------------------
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+
+def _use_configured_base_url(app: Flask) -> None:
+    """Every absolute URL starts with PUBLIC_BASE_URL; a forged Host header changes nothing."""
+    app.config.setdefault("PUBLIC_BASE_URL", os.environ.get("INSATSGUIDEN_BASE_URL") or None)
+    if not app.config["PUBLIC_BASE_URL"] and not app.config.get("TESTING"):
+        logging.getLogger(__name__).warning(
+            "INSATSGUIDEN_BASE_URL är inte satt: länkar i /api/kommun/* pekar på %s", DEFAULT_BASE_URL)
+    original = app.url_for
+
+    def url_for(endpoint: str, *, _anchor=None, _method=None, _scheme=None, _external=None, **values) -> str:
+        if not _external or not has_request_context():
+            return original(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external, **values)
+        path = original(endpoint, _anchor=_anchor, _method=_method, _external=False, **values)
+        base = (current_app.config.get("PUBLIC_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+        if request.script_root and path.startswith(request.script_root):
+            path = path[len(request.script_root):]  # the base URL already names the mount point
+        return base + path
+
+    app.url_for = url_for  # type: ignore[method-assign]
+
+
 # -- headers -------------------------------------------------------------------------------
 
 def content_security_policy(frame_ancestors: str) -> str:
@@ -177,6 +242,7 @@ def init_app(app: Flask) -> None:
         n = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     app.extensions["chatt_limiter"] = RateLimiter(int(app.config["CHATT_PER_MINUT"]), 60.0)
+    _use_configured_base_url(app)
     app.before_request(_check_csrf)
     app.after_request(_set_headers)
     app.jinja_env.globals["csrf_token"] = csrf_token

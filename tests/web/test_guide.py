@@ -57,7 +57,9 @@ def test_the_four_steps_carry_answers_in_the_query_string_only(client):
     assert "Steg 4 av 4" in html and 'name="anonym"' in html and 'name="format"' in html
     action, hidden = form_action_and_fields(html)
     assert action == f"/{K}/guide/resultat"
-    assert hidden == [("for", "mitt-barn"), ("barn_alder", "16"), ("amne", "beroende"), ("amne", "skola")]
+    # the answers, and the one-time token that lets this walk through the guide count once (issue 12, item 8)
+    assert hidden[:-1] == [("for", "mitt-barn"), ("barn_alder", "16"), ("amne", "beroende"), ("amne", "skola")]
+    assert hidden[-1][0] == "t" and len(hidden[-1][1]) >= 20
     assert "<script" not in html  # the guide works without JavaScript
 
 
@@ -217,14 +219,22 @@ def test_nothing_fits_still_gives_the_right_to_apply(client):
     assert "Vi hittade inget som passar" in html and "Du har alltid rätt att ansöka" in html
 
 
-def test_result_page_counts_one_outcome_per_view(client, stat_db):
-    client.get(result_url(K, for_="mitt-barn", barn_alder=16, amne=["beroende", "skola"]))
+def with_token(client, url: str) -> str:
+    """The result URL as step 4's form sends it: with a fresh one-time token."""
+    query = urlsplit(url).query
+    html = text_of(client.get(f"{urlsplit(url).path.rsplit('/', 1)[0]}?{query}&steg=4"))
+    return f"{url}&t=" + dict(form_action_and_fields(html)[1])["t"]
+
+
+def test_result_page_counts_one_outcome_per_guide_walk(client, stat_db):
+    client.get(with_token(client, result_url(K, for_="mitt-barn", barn_alder=16, amne=["beroende", "skola"])))
     expected = "inget_passade" if route(Profil(K, "mitt-barn", barn_alder=16, amnen=("beroende", "skola"))).inget_passar \
         else "rekommenderat"
     assert counts(stat_db) == [(K, "guide", "beroende", "guide", expected, 1)]
-    client.get(result_url(K, for_="mitt-barn", barn_alder=16, amne=["beroende", "skola"]))
+    client.get(with_token(client, result_url(K, for_="mitt-barn", barn_alder=16, amne=["beroende", "skola"])))
     assert counts(stat_db)[0][-1] == 2
-    client.head(result_url(K, for_="mitt-barn", barn_alder=16, amne=["beroende", "skola"]))  # a link preview
+    client.head(with_token(client, result_url(K, for_="mitt-barn", barn_alder=16, amne=["beroende", "skola"])))  # a link preview
+    client.get(result_url(K, for_="mitt-barn", barn_alder=16, amne=["beroende", "skola"]))  # no token: a reload or a bookmark
     assert counts(stat_db)[0][-1] == 2
     # Step pages and invalid results count nothing.
     client.get(f"/{K}/guide?for=sig&alder=30&amne=ekonomi&steg=4")
@@ -234,7 +244,7 @@ def test_result_page_counts_one_outcome_per_view(client, stat_db):
 
 def test_nothing_fits_is_counted_as_such(client, stat_db):
     profil, res = _find(lambda r: r.inget_passar)
-    client.get(_url(profil))
+    client.get(with_token(client, _url(profil)))
     assert counts(stat_db) == [(profil.kommun, "guide", profil.amnen[0], "guide", "inget_passade", 1)]
 
 

@@ -142,3 +142,103 @@ def test_nothing_about_a_request_is_logged(client, caplog):
                     environ_base={"REMOTE_ADDR": "198.51.100.23"})
     for secret in ("198.51.100.23", "hemligsokning", "min hemliga text", "alder=34", "a" * 32):
         assert secret not in caplog.text
+
+
+# -- issue 12: forged statistics (item 8) and bad input --------------------------------------
+
+def _guide_counts(db) -> int:
+    import sqlite3
+    try:
+        conn = sqlite3.connect(db)
+        try:
+            return conn.execute("select coalesce(sum(antal), 0) from rakneverk where kanal = 'guide'").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.OperationalError:
+        return 0
+
+
+def _token_from_step4(client, query="for=sig&alder=30&amne=ekonomi", **kw) -> str:
+    html = text_of(client.get(f"/{K}/guide?{query}&steg=4", **kw))
+    return re.search(r'<input type="hidden" name="t" value="([^"]+)">', html).group(1)
+
+
+def test_guide_result_counts_once_per_guide_session(client, stat_db):
+    token = _token_from_step4(client)
+    url = f"/{K}/guide/resultat?for=sig&alder=30&amne=ekonomi&t={token}"
+    for _ in range(200):  # the probe's 200 reloads
+        assert client.get(url).status_code == 200
+    assert _guide_counts(stat_db) == 1
+    # a result URL without a token (bookmarked, shared, forged) is shown but not counted
+    assert client.get(f"/{K}/guide/resultat?for=sig&alder=30&amne=ekonomi").status_code == 200
+    assert client.get(f"/{K}/guide/resultat?for=sig&alder=30&amne=ekonomi&t=gissat").status_code == 200
+    assert _guide_counts(stat_db) == 1
+    # a new walk through the guide is a new session
+    token2 = _token_from_step4(client)
+    client.get(f"/{K}/guide/resultat?for=sig&alder=30&amne=ekonomi&t={token2}")
+    assert _guide_counts(stat_db) == 2
+
+
+def test_guide_tokens_expire_and_are_never_written(make_app, stat_db, tmp_path):
+    app = make_app(GUIDE_TOKEN_TTL=0.05)
+    c = app.test_client()
+    token = _token_from_step4(c)
+    import time
+    time.sleep(0.1)
+    c.get(f"/{K}/guide/resultat?for=sig&alder=30&amne=ekonomi&t={token}")
+    assert _guide_counts(stat_db) == 0
+    token = _token_from_step4(c)
+    c.get(f"/{K}/guide/resultat?for=sig&alder=30&amne=ekonomi&t={token}")
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert token.encode() not in path.read_bytes(), path
+    assert "Set-Cookie" not in c.get(f"/{K}/guide?for=sig&alder=30&amne=ekonomi&steg=4").headers
+
+
+def test_guide_counts_are_rate_limited_per_address(make_app, stat_db):
+    app = make_app(GUIDE_RAKNINGAR_PER_TIMME=3)
+    c = app.test_client()
+    for _ in range(10):
+        token = _token_from_step4(c, environ_base={"REMOTE_ADDR": "203.0.113.9"})
+        assert c.get(f"/{K}/guide/resultat?for=sig&alder=30&amne=ekonomi&t={token}",
+                     environ_base={"REMOTE_ADDR": "203.0.113.9"}).status_code == 200
+    assert _guide_counts(stat_db) == 3
+    token = _token_from_step4(c, environ_base={"REMOTE_ADDR": "203.0.113.10"})
+    c.get(f"/{K}/guide/resultat?for=sig&alder=30&amne=ekonomi&t={token}", environ_base={"REMOTE_ADDR": "203.0.113.10"})
+    assert _guide_counts(stat_db) == 4
+
+
+def test_guide_token_store_is_bounded():
+    from web.security import OneTimeTokens
+    tokens = OneTimeTokens(ttl=60, max_tokens=100)
+    issued = [tokens.issue() for _ in range(1000)]
+    assert len(tokens) <= 100
+    assert tokens.consume(issued[-1]) and not tokens.consume(issued[-1])
+    assert not tokens.consume("") and not tokens.consume(None)
+
+
+@pytest.mark.parametrize("alder", ["²", "¹⁶", "①⑥", "⑯", "１６", "٣", "1²", "  ", "-1", "16.5", "0x10", "16 år"])
+def test_unusual_digits_as_an_age_are_a_clear_swedish_400(client, alder):
+    for url, query in ((f"/{K}/guide", {"for": "sig", "steg": "3"}),
+                       (f"/{K}/guide/resultat", {"for": "sig", "amne": "ekonomi"})):
+        resp = client.get(url, query_string={**query, "alder": alder})
+        html = text_of(resp)
+        assert resp.status_code in (200, 400), (url, alder, resp.status_code)
+        assert not any(sign in html for sign in TRACEBACK_SIGNS)
+        if alder.strip():
+            assert resp.status_code == 400 and "siffror" in html, (url, alder)
+
+
+def test_absolute_urls_come_from_the_configured_base_url_not_the_host_header(make_app):
+    app = make_app(PUBLIC_BASE_URL="https://insatsguiden.example.se")
+    c = app.test_client()
+    data = c.get(f"/api/kommun/{K}", headers={"Host": "evil.example"}).get_json()
+    urls = [v for v in data.values() if isinstance(v, str) and v.startswith("http")]
+    assert urls and all(u.startswith("https://insatsguiden.example.se/") for u in urls), data
+    assert "evil.example" not in repr(data)
+
+
+def test_without_a_configured_base_url_the_host_header_is_still_ignored(make_app):
+    app = make_app()
+    data = app.test_client().get(f"/api/kommun/{K}", headers={"Host": "evil.example"}).get_json()
+    assert "evil.example" not in repr(data)
