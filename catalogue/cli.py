@@ -13,7 +13,7 @@ from pathlib import Path
 from . import vocabulary as v
 from .loader import CatalogueError, load_catalogue
 from .routing import Profil, ProfileError, route
-from .schema import validate_all
+from .schema import validate_all, warnings_all
 from .store import DEFAULT_DB, build, open_db, search
 
 
@@ -26,7 +26,9 @@ class _SwedishParser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     p = _SwedishParser(prog="python -m catalogue", description="Insatsguidens katalog: validera, bygga, lista, routa.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_SwedishParser)
-    sub.add_parser("validate", help="kontrollera alla datafiler mot formatet")
+    sub.add_parser("validate", help="kontrollera alla datafiler mot formatet (fel och varningar)")
+    sh = sub.add_parser("show", help="redaktörsvy av en insats: alla fält, källfil och anmärkning")
+    sh.add_argument("insats_id", metavar="insats-id", help="t.ex. uppsala/haktessamtal")
     b = sub.add_parser("build", help="bygg SQLite-databasen med sökindex")
     b.add_argument("--db", type=Path, default=DEFAULT_DB)
     ls = sub.add_parser("list", help="lista insatser")
@@ -76,6 +78,34 @@ def _print_route_text(res) -> None:
     print(f"\nRätt att ansöka: {res.ratt_att_ansoka}")
 
 
+def _print_editor_view(insats, kommun) -> None:
+    """Everything about one insats for the municipality's editor, including what residents never
+    see: the seed file, the editor note (anmarkning) and the confirmed age difference."""
+    vil = insats.villkor
+    rows = [
+        ("id", insats.id), ("namn", insats.namn), ("kategori", insats.kategori),
+        ("behovsprövad", "ja" if insats.behovsprovad else "nej"), ("målgrupp", insats.malgrupp),
+        ("ålder", vil.alder.text() if vil.alder.angivet else "–"),
+        ("barnets ålder", vil.barn_alder.text() if vil.barn_alder.angivet else "–"),
+        ("bosättning", f"{vil.bosattning_krav}: {vil.bosattning_text}".rstrip(": ")),
+        ("samtycke under 15", {True: "krävs", False: "krävs inte", None: "anges inte"}[vil.samtycke_kravs_under_15]
+         + (f" – {vil.samtycke_text}" if vil.samtycke_text else "")),
+        ("remiss", ("krävs" + (f" från {vil.remiss_fran}" if vil.remiss_fran else "")) if vil.remiss_kravs else "nej"),
+        *(("övrigt villkor", o) for o in vil.ovrigt),
+        ("dokumentation", f"{insats.dokumentation_regel}: {insats.dokumentation_text}"),
+        ("anonymitet (invånare)", insats.anonymitet),
+        ("att tänka på (invånare)", insats.att_tanka_pa or "–"),
+        ("källa (invånare)", insats.kalla.resident_text()),
+        ("källfil (redaktör)", insats.kalla.editor_text()),
+        ("anmärkning (redaktör)", insats.anmarkning or "–"),
+        ("ålder bekräftad (redaktör)", insats.alder_bekraftad or "–"),
+        ("kommunens kontakt", ", ".join(f"{k}: {getattr(kommun.kontakt, k) or '(tomt)'}"
+                                        for k in ("webb", "telefon", "oppettider", "epost"))),
+    ]
+    for label, value in rows:
+        print(f"{label}: {value}")
+
+
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -83,10 +113,14 @@ def main(argv=None) -> int:
             problems = validate_all()
             for p in problems:
                 print(p, file=sys.stderr)
+            warnings = warnings_all()
+            for w in warnings:
+                print(f"{w.file}:{w.line}: varning: {w.message}", file=sys.stderr)
             if problems:
                 print(f"{len(problems)} fel hittades.", file=sys.stderr)
                 return 1
-            print("Alla datafiler är giltiga.")
+            suffix = f" {len(warnings)} varningar: uppgifter att fylla i eller bekräfta." if warnings else ""
+            print("Alla datafiler är giltiga." + suffix)
             return 0
         catalogue = load_catalogue()
         if args.command == "build":
@@ -94,13 +128,17 @@ def main(argv=None) -> int:
             n = sum(len(k.insatser) for k in catalogue.kommuner.values())
             print(f"Byggde {path} med {len(catalogue.kommuner)} kommuner och {n} insatser.")
             return 0
+        if args.command == "show":
+            _print_editor_view(catalogue.insats(args.insats_id), catalogue.kommun(args.insats_id.split("/", 1)[0]))
+            return 0
         if args.command == "list":
             if args.kommun:
                 catalogue.kommun(args.kommun)
             rows = [
                 {"id": i.id, "kommun": i.kommun, "namn": i.namn, "kategori": i.kategori, "amnen": list(i.amnen),
                  "for_vem": list(i.for_vem), "behovsprovad": i.behovsprovad,
-                 "kalla": {"fil": i.kalla.fil, "avsnitt": i.kalla.avsnitt}}
+                 "kalla": {"fil": i.kalla.fil, "avsnitt": i.kalla.avsnitt},
+                 "anmarkning": i.anmarkning, "att_tanka_pa": i.att_tanka_pa}
                 for i in catalogue.alla_insatser() if not args.kommun or i.kommun == args.kommun
             ]
             if args.json:

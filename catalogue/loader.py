@@ -5,7 +5,7 @@ so a broken file stops with the same Swedish `file:line: message` errors as `val
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,7 +27,7 @@ def _s(value) -> str:
 
 def _kontakt(d) -> Kontakt:
     d = d or {}
-    return Kontakt(**{k: _s(d.get(k)) for k in ("namn", "telefon", "epost", "webb", "adress")})
+    return Kontakt(**{k: _s(d.get(k)) for k in ("namn", "telefon", "epost", "webb", "adress", "oppettider")})
 
 
 def _spann(d) -> Aldersspann:
@@ -35,7 +35,11 @@ def _spann(d) -> Aldersspann:
     return Aldersspann(min=d.get("min"), max=d.get("max"))
 
 
-def _insats(d: dict, kommun_id: str) -> Insats:
+def _kalla(d: dict, beslut: str) -> Kalla:
+    return Kalla(fil=d["fil"], avsnitt=_s(d["avsnitt"]), beslut=beslut)
+
+
+def _insats(d: dict, kommun_id: str, beslut: str) -> Insats:
     vil = d.get("villkor") or {}
     bos = vil.get("bosattning") or {}
     sam = vil.get("samtycke") or {}
@@ -71,26 +75,32 @@ def _insats(d: dict, kommun_id: str) -> Insats:
         dokumentation_text=_s(dok.get("text")),
         anonymitet=_s(dok.get("anonymitet")),
         kontakt=_kontakt(d.get("kontakt")),
-        kalla=Kalla(fil=d["kalla"]["fil"], avsnitt=_s(d["kalla"]["avsnitt"])),
+        kalla=_kalla(d["kalla"], beslut),
         anmarkning=_s(d.get("anmarkning")),
+        att_tanka_pa=_s(d.get("att_tanka_pa")),
+        alder_bekraftad=_s(d.get("alder_bekraftad")),
     )
 
 
 def _kommun(doc: dict) -> Kommun:
     k = doc["kommun"]
     beslut = k.get("beslut") or {}
-    return Kommun(
+    utan_insatser = Kommun(
         id=k["id"],
         namn=_s(k["namn"]),
         namnd=_s(k.get("namnd")),
         beslut_titel=_s(beslut.get("titel")),
         beslut_datum=_s(beslut.get("datum")),
         beslut_diarienummer=_s(beslut.get("diarienummer")),
+        beslut_lydelse=_s(beslut.get("lydelse")),
         bosattningsvillkor=_s(k.get("bosattningsvillkor")),
         kontakt=_kontakt(k.get("kontakt")),
         kalla=Kalla(fil=k["kalla"]["fil"], avsnitt=_s(k["kalla"]["avsnitt"])),
-        insatser=tuple(_insats(i, k["id"]) for i in doc["insatser"]),
+        insatser=(),
     )
+    beslut_text = utan_insatser.beslut_text()
+    return replace(utan_insatser, kalla=_kalla(k["kalla"], beslut_text),
+                   insatser=tuple(_insats(i, k["id"], beslut_text) for i in doc["insatser"]))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+from .text import fold
+
+
+ANONYM_REGLER = ("radgivning_14_4", "anonym_14_5", "verksamhetsniva")
+ANONYMITET_KORT = {
+    "radgivning_14_4": "Du kan vara anonym",
+    "anonym_14_5": "Du kan vara anonym",
+    "verksamhetsniva": "Ingen journal om dig",
+    "individniva_14_3": "Inte anonymt i själva insatsen",
+}
+
 
 @dataclass(frozen=True)
 class Aldersspann:
@@ -55,6 +66,7 @@ class Kontakt:
     epost: str = ""
     webb: str = ""
     adress: str = ""
+    oppettider: str = ""
 
     @property
     def tom(self) -> bool:
@@ -63,11 +75,28 @@ class Kontakt:
 
 @dataclass(frozen=True)
 class Kalla:
+    """Where an entry comes from. `fil` is the seed file, for editors only; `beslut` is the
+    decision as residents may read it ("Socialnämnden i Uppsala, beslut 2025-05-19")."""
     fil: str
     avsnitt: str
+    beslut: str = ""
+
+    def avsnitt_text(self) -> str:
+        a = self.avsnitt.strip()
+        if not a or a.lower().startswith(("s.", "bilaga", "avsnitt", "tabell")):
+            return a
+        return f"avsnitt {a}"
+
+    def resident_text(self) -> str:
+        """The source as residents see it: the decision's name and date and the section, never a file name."""
+        return ", ".join(p for p in (self.beslut, self.avsnitt_text()) if p)
+
+    def editor_text(self) -> str:
+        return f"{self.fil}, {self.avsnitt_text()}"
 
     def text(self) -> str:
-        return f"{self.fil}, avsnitt {self.avsnitt}"
+        """Kept for the bot: the resident-facing source text."""
+        return self.resident_text()
 
 
 @dataclass(frozen=True)
@@ -92,7 +121,9 @@ class Insats:
     anonymitet: str
     kontakt: Kontakt
     kalla: Kalla
-    anmarkning: str = ""
+    anmarkning: str = ""      # editor note: seed inconsistencies; never shown to residents
+    att_tanka_pa: str = ""    # resident note, written for residents ("Att tänka på")
+    alder_bekraftad: str = ""  # editor's reason why the ages in the text differ from villkor.alder/barn_alder
 
     @property
     def slug(self) -> str:
@@ -100,7 +131,12 @@ class Insats:
 
     @property
     def anonym_mojlig(self) -> bool:
-        return self.dokumentation_regel in ("radgivning_14_4", "anonym_14_5")
+        """No identity-revealing record is kept about the resident in the insats itself."""
+        return self.dokumentation_regel in ANONYM_REGLER
+
+    @property
+    def anonymitet_kort(self) -> str:
+        return ANONYMITET_KORT.get(self.dokumentation_regel, "")
 
 
 @dataclass(frozen=True)
@@ -115,11 +151,30 @@ class Kommun:
     kontakt: Kontakt
     kalla: Kalla
     insatser: tuple[Insats, ...]
+    beslut_lydelse: str = ""   # which version of the decision residents see, in the seed's terms
 
     @property
     def kort_namn(self) -> str:
-        """'Alingsås' from 'Alingsås kommun'."""
-        return self.namn.removesuffix(" kommun").removesuffix("s kommun")
+        """'Alingsås' from 'Alingsås kommun', 'Mellerud' from 'Melleruds kommun' (the genitive s
+        is dropped only when what remains is the municipality's id)."""
+        name = self.namn.removesuffix(" kommun")
+        if name.endswith("s") and fold(name[:-1]) == self.id:
+            return name[:-1]
+        return name
+
+    def beslut_text(self) -> str:
+        """The decision as residents may read it: 'Socialnämnden i Uppsala, beslut 2025-05-19'.
+        Without a date in the seed, the decision's title stands in for it."""
+        namnd = f"{self.namnd or 'Socialnämnden'} i {self.kort_namn}"
+        if self.beslut_datum:
+            text = f"{namnd}, beslut {self.beslut_datum}"
+            if self.beslut_diarienummer:
+                text += f", dnr {self.beslut_diarienummer}"
+        elif self.beslut_titel:
+            text = f"{namnd}, ”{self.beslut_titel}” (utan datum i dokumentet)"
+        else:
+            text = namnd
+        return f"{text} ({self.beslut_lydelse})" if self.beslut_lydelse else text
 
 
 @dataclass(frozen=True)

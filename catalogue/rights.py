@@ -1,26 +1,61 @@
-"""The information every recommendation must carry: the right to apply (11 kap. 1 § and 6 §).
+"""The information every recommendation must carry: the right to apply (11 kap. 1 § and 6 §),
+and how to get in touch.
 
 Sources: seed 000 §2.1 and §2.3.1 (Alingsås), seed 002 §3.1 (Sala: whoever does not meet the
 villkor can still apply and get an individual assessment). Contact details come only from the
-catalogue; when the seed gave none we say where to look instead of inventing a number.
+catalogue, which the municipality fills in (kommun.kontakt); until it has, we say so plainly and
+give the national numbers from data/_nodinformation.yml, never an invented local number.
 """
 from __future__ import annotations
 
+from typing import Optional
+
+from .emergency import nodnummer
 from .models import Kommun
 
 
-def kontaktvag(kommun: Kommun) -> str:
+def _nationella_nummer() -> str:
+    """'112 (...), Mind Självmordslinjen 90101, ...' from _nodinformation.yml, in its order."""
+    nummer = nodnummer()
+    first, rest = nummer[0], nummer[1:]
+    text = f"Om någon är i fara just nu: ring {first.nummer}."
+    if rest:
+        text += " Andra nationella nummer: " + ", ".join(f"{n.namn} {n.nummer}" for n in rest) + "."
+    return text
+
+
+def kontakt_saknas(kommun: Kommun) -> bool:
+    """True while the municipality has not added any way to reach its social services."""
+    k = kommun.kontakt
+    return not (k.telefon or k.epost or k.webb)
+
+
+def kontaktvag(kommun: Kommun, kontakt_url: Optional[str] = None, nationella: bool = True) -> str:
+    """How to reach the municipality's social services, in one or two Swedish sentences.
+
+    `kontakt_url` is a contact page given by the site that embeds the widget (data-kontakt-url);
+    it is used only when it is an https address, and it comes before the catalogue's web address.
+    `nationella=False` leaves the national numbers out of the not-yet-added text, for places that
+    show them beside it anyway (the result cards, above the page's emergency box).
+    """
     k = kommun.kontakt
     parts = []
     if k.telefon:
-        parts.append(f"telefon {k.telefon}")
+        parts.append(f"telefon {k.telefon}" + (f" ({k.oppettider})" if k.oppettider else ""))
     if k.epost:
         parts.append(f"e-post {k.epost}")
-    if k.webb:
-        parts.append(k.webb)
+    webb = kontakt_url if _https(kontakt_url) else k.webb
+    if webb:
+        parts.append(webb)
     if parts:
         return f"Kontakta socialtjänsten i {kommun.namn}: {', '.join(parts)}."
-    return f"Kontakta kommunens socialtjänst i {kommun.namn}; kontaktuppgifter finns på kommunens webbplats."
+    text = (f"{kommun.namn} har ännu inte lagt in sina kontaktuppgifter här. Fråga efter socialtjänsten "
+            "hos kommunens växel eller kontaktcenter.")
+    return text + " " + _nationella_nummer() if nationella else text
+
+
+def _https(url: Optional[str]) -> bool:
+    return isinstance(url, str) and url.startswith("https://") and len(url) <= 300 and not any(c.isspace() for c in url)
 
 
 def ratt_att_ansoka(kommun: Kommun) -> str:

@@ -46,6 +46,7 @@ BOSATTNING_KRAV = ("folkbokford", "bosatt_eller_vistas", "ingen", "ej_angivet")
 DOKUMENTATION = {
     "radgivning_14_4": "14 kap. 4 § socialtjänstlagen (rådgivning, inga personliga förhållanden dokumenteras)",
     "anonym_14_5": "14 kap. 5 § socialtjänstlagen (uppgifter som kan röja identiteten dokumenteras inte)",
+    "verksamhetsniva": "dokumenteras på verksamhetsnivå (ingen journal om den enskilde; inget beslut om undantag enligt 14 kap. 5 § anges)",
     "individniva_14_3": "14 kap. 3 § socialtjänstlagen (dokumenteras på individnivå)",
 }
 

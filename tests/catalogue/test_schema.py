@@ -103,3 +103,56 @@ def test_cli_validate_exit_code():
     ok = subprocess.run([sys.executable, "-m", "catalogue", "validate"], cwd=ROOT, capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
     assert "giltiga" in ok.stdout
+
+
+# -- issue 11: ages in the text against the structured limits; text residents read ---------------
+
+AGE_KOMMUN = GOOD_KOMMUN.replace("    kategori: radgivnin\n", "    kategori: radgivning\n").replace(
+    "    amnen: [beroende, nagot-okant]\n", "    amnen: [beroende]\n").replace(
+    "      alder: {min: 30, max: 18}\n", "      alder: null\n").replace(
+    "    malgrupp: Vuxna\n", "    malgrupp: Vuxna över 18 år som vill prata om sitt spelande.\n")
+
+
+def test_age_in_the_text_without_a_limit_is_reported_with_file_and_line(broken_dir):
+    from catalogue.schema import check_file
+    path = _write(broken_dir, "sala.yml", AGE_KOMMUN)
+    errors, warnings = check_file(path)
+    assert errors == []
+    ages = [str(w) for w in warnings if "texten nämner" in w.message]
+    assert ages and ages[0].startswith("sala.yml:17: ") and "över 18 år" in ages[0] and "alder_bekraftad" in ages[0]
+
+
+def test_age_in_the_text_that_differs_from_the_limit_is_reported(broken_dir):
+    from catalogue.schema import warnings_file
+    path = _write(broken_dir, "sala.yml", AGE_KOMMUN.replace("      alder: null\n", "      alder: {min: 21, max: null}\n"))
+    assert any("texten nämner över 18 år" in w.message and "21" in w.message for w in warnings_file(path))
+    path = _write(broken_dir, "sala.yml", AGE_KOMMUN.replace("      alder: null\n", "      alder: {min: 18, max: null}\n"))
+    assert not any("texten nämner" in w.message for w in warnings_file(path))
+
+
+def test_an_editor_confirms_a_difference_in_alder_bekraftad(broken_dir):
+    from catalogue.schema import warnings_file
+    body = AGE_KOMMUN.replace("    innehall: Text\n", "    innehall: Text\n    alder_bekraftad: \"Målgruppen är inget villkor här.\"\n")
+    assert not any("texten nämner" in w.message for w in warnings_file(_write(broken_dir, "sala.yml", body)))
+
+
+def test_the_catalogue_has_no_unconfirmed_age_differences():
+    from catalogue.schema import warnings_all
+    assert [str(w) for w in warnings_all() if "texten nämner" in w.message] == []
+
+
+@pytest.mark.parametrize("text,ages", [
+    ("Vuxna över 18 år", [("över", 18)]), ("Barn 8–19 år", [("", 8), ("", 19)]),
+    ("som är under 20 år och", [("under", 20)]), ("mellan 13 och 21 år", [("", 13), ("", 21)]),
+    ("Barn under 15 år kan delta efter samtycke", []), ("barn omkring 8 månaders ålder", []),
+])
+def test_ages_in_text(text, ages):
+    from catalogue.schema import ages_in_text
+    assert ages_in_text(text) == ages
+
+
+def test_a_seed_file_name_or_field_name_in_resident_text_is_an_error(broken_dir):
+    body = AGE_KOMMUN.replace("    malgrupp: Vuxna över 18 år som vill prata om sitt spelande.\n",
+                              "    malgrupp: \"Vuxna, se 002_6d4ffd2d5a89017a.txt (barn_alder).\"\n")
+    messages = [str(p) for p in validate_file(_write(broken_dir, "sala.yml", body))]
+    assert any(m.startswith("sala.yml:15: ") and "visas för invånare" in m for m in messages), messages
