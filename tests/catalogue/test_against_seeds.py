@@ -1,4 +1,5 @@
 """The catalogue against the seeds: complete, traceable to its source, and in correct Swedish."""
+import functools
 import re
 from pathlib import Path
 
@@ -14,7 +15,16 @@ SEED_OF = {"alingsas": "000_b7d841ce0235e73d.txt", "mellerud": "001_d99931617296
            "sala": "002_6d4ffd2d5a89017a.txt", "lekeberg": "003_0ec7c05ec02aba41.txt",
            "uppsala": "004_55fd875d406514be.txt"}
 
-needs_seeds = pytest.mark.skipif(not SEEDS.exists(), reason="the seeds live in ../shared/seeds (steering repo)")
+
+
+def needs_seeds(test):
+    """Fails, never skips, without ../shared/seeds: an unchecked catalogue must not look checked."""
+    @functools.wraps(test)
+    def wrapper(*args, **kwargs):
+        if not SEEDS.exists():
+            pytest.fail(f"the seeds are missing ({SEEDS}); these tests check the catalogue against them")
+        return test(*args, **kwargs)
+    return wrapper
 
 
 @pytest.mark.parametrize("kommun,count", EXPECTED.items())
