@@ -86,7 +86,7 @@ def test_every_insats_page_shows_every_field_and_its_source(client):
             page = htmllib.unescape(text_of(resp))
             assert i.namn in page and i.malgrupp in page
             assert (i.innehall or "beskriver inte") in page
-            assert i.kalla.fil in page and f"avsnitt {i.kalla.avsnitt}" in page
+            assert i.kalla.resident_text() in page and i.kalla.fil not in page
             assert (i.anonymitet or "Fråga verksamheten") in page
             if i.omfattning:
                 assert i.omfattning in page
@@ -104,12 +104,12 @@ def test_every_insats_page_shows_every_field_and_its_source(client):
                 assert o in page
             for kontakt in (i.kontakt.telefon, i.kontakt.epost, i.kontakt.webb, i.kontakt.adress):
                 assert kontakt in page
-            if i.kontakt.tom:  # never an invented contact: the municipality's, from its seed, or a pointer
-                kommun = default_catalogue().kommun(i.kommun)
-                assert ("Kontakta kommunens socialtjänst" in page if kommun.kontakt.tom
-                        else kontaktvag(kommun) in page)
-            if i.anmarkning:
-                assert i.anmarkning in page
+            if i.kontakt.tom:  # never an invented contact: the municipality's own, or a plain "not yet added"
+                assert kontaktvag(default_catalogue().kommun(i.kommun)) in page
+            if i.att_tanka_pa:
+                assert i.att_tanka_pa in page
+            if i.anmarkning:  # the editor note is never shown to residents
+                assert i.anmarkning not in page
             assert ("kräver ansökan" in page) == i.behovsprovad
             assert "11 kap. 1 §" in page
 
@@ -149,3 +149,33 @@ def test_language_choice_lists_only_languages_in_the_catalogue(client):
     options = re.findall(r'<option value="([^"]*)"', html.split('id="sprak"')[1].split("</select>")[0])
     known = {s for i in catalogue().alla_insatser() if i.kategori == "foraldraprogram" for s in i.sprak}
     assert options[0] == "" and set(options[1:]) == known
+
+
+def _visible(html: str) -> str:
+    """The text a resident reads: no tags, attributes or URLs (form fields are named barn_alder)."""
+    html = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", html)
+    return htmllib.unescape(re.sub(r"(?s)<[^>]+>", " ", html))
+
+
+def test_no_resident_page_shows_a_file_name_field_name_or_editor_note(client):
+    """Issue 11: the source is the decision, never a seed file; editor notes stay with editors."""
+    from catalogue.schema import RESIDENT_FORBIDDEN
+    for k in catalogue().kommuner.values():
+        notes = [i.anmarkning for i in k.insatser if i.anmarkning] + [i.alder_bekraftad for i in k.insatser if i.alder_bekraftad]
+        urls = [f"/{k.id}/", f"/{k.id}/insatser", f"/{k.id}/foraldraprogram?barn_alder=8&amne=foraldraskap",
+                f"/{k.id}/guide/resultat?for=sig&alder=16&amne=beroende",
+                f"/{k.id}/guide/resultat?for=mitt-barn&barn_alder=3&amne=foraldraskap",
+                f"/{k.id}/guide/resultat?for=anhorig&barn_alder=20&alder=50&amne=vald"]
+        urls += [f"/{k.id}/insatser/{i.slug}" for i in k.insatser]
+        for url in urls:
+            resp = client.get(url)
+            assert resp.status_code == 200, url
+            text = _visible(text_of(resp))
+            hits = [m.group(0) for m in RESIDENT_FORBIDDEN.finditer(text)]
+            assert not hits, (url, hits)
+            assert not any(re.sub(r"\s+", " ", n) in re.sub(r"\s+", " ", text) for n in notes), url
+
+
+def test_widget_info_contact_says_plainly_when_not_yet_added(client):
+    data = client.get("/api/kommun/uppsala").get_json()
+    assert "har ännu inte lagt in sina kontaktuppgifter" in data["kontakt"] and "112" in data["kontakt"]
