@@ -1,18 +1,33 @@
 """The scenario runner: each scenario is a fresh conversation with the RUNNING assistant, through
 the same REST channel and metadata as the widget.
 
-Input JSONL, one scenario a line: {"id", "kommun", "turns": [...], "expect": [ids or names]?}.
-Output JSONL, one line a scenario: {"id", "replies": [bot texts in order], "recommended": [{"id",
-"namn"}...], "baseline": [...]}; the summary (hit@1, hit@3, and the same for the FTS5 keyword
-baseline) goes to bench/results/eval.json.
+Input JSONL, one scenario a line: {"id", "kommun", "turns": [...], "expect": [ids or names]?,
+"persona"?: {"vem", "alder", "barn_alder", "kommun"}, "kind"?: behov|ansokan|akut|falsklarm,
+"must_mention"?: ["112", "ansöka", "anonym", "samtycke"]}.
 
-Usage: python -m bench.eval --scenarios bench/scenarios.jsonl --out out.jsonl [--rasa-url URL]
-Without --rasa-url it starts the action server and Rasa itself (on loopback) and stops them after.
+Two modes:
+- strict: the scenario's turns are sent in order, whatever the bot says.
+- adaptive: after each turn, while the bot asks a question (its reply carries {"fraga": ...}), a
+  simulated resident answers it from the persona in natural words; then the next turn is sent.
+  This is what "questions before the first recommendation" is measured on.
+
+Metrics: hit@1 and hit@3 on the LAST recommendation of the conversation (a later need replaces an
+earlier one); must_mention (each listed fact present: "112" means the emergency reply was given);
+false_alarms (emergency replies in "falsklarm" scenarios); questions before the first
+recommendation (median, max); the FTS5 keyword baseline on the same scenarios.
+
+Usage: python -m bench.eval --scenarios FILE --out OUT.jsonl [--mode strict|adaptive|both]
+       [--rasa-url URL] [--summary FILE]
+The summary goes to --summary, else beside OUT (OUT with .summary.json), so a custom run never
+overwrites the committed bench/results/ files. Without --rasa-url it starts the action server and
+Rasa itself (on loopback) and stops them after.
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import statistics as stats
 import sys
 import time
 import urllib.request
@@ -24,8 +39,10 @@ from bench.metrics import hit_at, rate
 from bot.paths import ROOT
 from catalogue.loader import default_catalogue
 from catalogue.store import DEFAULT_DB, build, open_db, search
+from catalogue.text import fold
 
 RESULTS = ROOT / "bench" / "results"
+MAX_SIMULATED_ANSWERS = 4
 
 
 def send(rasa_url: str, sender: str, text: str, kommun: str) -> list[dict]:
@@ -35,19 +52,102 @@ def send(rasa_url: str, sender: str, text: str, kommun: str) -> list[dict]:
         return json.loads(resp.read())
 
 
-def run_scenario(rasa_url: str, scenario: dict) -> dict:
+# -- the simulated resident ---------------------------------------------------------------------
+
+_WHO = {
+    "själv": ["det gäller mig själv", "mig", "för min egen del"],
+    "barn": ["min dotter", "det är min son", "mitt barn"],
+    "partner": ["min man", "min sambo", "min partner"],
+    "förälder": ["min pappa", "det gäller mamma", "min mamma"],
+    "syskon": ["min bror", "min syster", "min lillebror"],
+    "anhörig": ["en släkting till mig", "min moster", "min kusin"],
+    "annan": ["en kompis", "en vän till mig", "min granne"],
+}
+
+
+def _pick(options: list[str], seed: str) -> str:
+    return options[int(hashlib.sha256(seed.encode()).hexdigest(), 16) % len(options)]
+
+
+def _own_age(persona: dict, seed: str) -> str:
+    if persona.get("alder") is None:
+        return "vill inte säga"
+    return _pick([f"jag är {persona['alder']}", f"{persona['alder']} år", f"är {persona['alder']}"], seed)
+
+
+def _other_age(persona: dict, seed: str) -> str:
+    ages = persona.get("barn_alder") or []
+    if not ages:
+        return "vet inte riktigt"
+    if len(ages) > 1:
+        return "de är " + " och ".join(str(a) for a in ages) + " år"
+    if ages[0] == 0:
+        return "bebisen är bara några månader"
+    return _pick([f"hen är {ages[0]} år", f"{ages[0]} år", f"typ {ages[0]} år gammal"], seed)
+
+
+def simulated_answer(question: str, persona: dict, seed: str) -> str:
+    """What the resident described by `persona` answers, in natural words, to the bot's question."""
+    vem = persona.get("vem") or "själv"
+    who = _pick(_WHO.get(vem, _WHO["annan"]), seed)
+    if question == "for_vem":
+        return who
+    if question == "alder":
+        return _own_age(persona, seed)
+    if question == "barn_alder":
+        return _own_age(persona, seed) if vem == "själv" else _other_age(persona, seed)
+    if question == "vem_alder":
+        age = _own_age(persona, seed) if vem == "själv" else _other_age(persona, seed)
+        return f"{who}, {age}"
+    if question == "kommun":
+        return persona.get("kommun") or "vet inte"
+    return "vet inte"
+
+
+# -- running a conversation -----------------------------------------------------------------------
+
+def _absorb(replies: list[dict], log: dict) -> Optional[str]:
+    """Adds a reply to the log; returns the question the bot asked, if any."""
+    question = None
+    for reply in replies:
+        if reply.get("text"):
+            log["replies"].append(reply["text"])
+        custom = reply.get("custom") or {}
+        if custom.get("akut"):
+            log["akut"] = True
+        if custom.get("fraga"):
+            question = custom["fraga"]
+            if not log["recommended"]:
+                log["questions_before"] += 1
+        if custom.get("insatser"):
+            log["recommended"] = [{"id": i["id"], "namn": i["namn"]} for i in custom["insatser"]]
+            if log["first_recommendation_at"] is None:
+                log["first_recommendation_at"] = log["questions_before"]
+    if question is None and any("Vilken kommun gäller det" in (r.get("text") or "") for r in replies):
+        question = "kommun"
+    return question
+
+
+def run_scenario(rasa_url: str, scenario: dict, mode: str = "strict") -> dict:
     sender = uuid.uuid4().hex
-    replies: list[str] = []
-    recommended: list[dict] = []
-    for turn in scenario["turns"]:
-        for reply in send(rasa_url, sender, turn, scenario["kommun"]):
-            if reply.get("text"):
-                replies.append(reply["text"])
-            for item in (reply.get("custom") or {}).get("insatser", []):
-                entry = {"id": item["id"], "namn": item["namn"]}
-                if entry not in recommended:
-                    recommended.append(entry)
-    return {"id": scenario["id"], "replies": replies, "recommended": recommended}
+    log = {"id": scenario["id"], "mode": mode, "replies": [], "recommended": [], "akut": False,
+           "questions_before": 0, "first_recommendation_at": None}
+    persona = scenario.get("persona") or {}
+    for n, turn in enumerate(scenario["turns"]):
+        question = _absorb(send(rasa_url, sender, turn, scenario["kommun"]), log)
+        answers = 0
+        while mode == "adaptive" and question and answers < MAX_SIMULATED_ANSWERS:
+            answers += 1
+            answer = simulated_answer(question, persona, f"{scenario['id']}-{n}-{answers}")
+            question = _absorb(send(rasa_url, sender, answer, scenario["kommun"]), log)
+    return log
+
+
+def mentions(log: dict, fact: str) -> bool:
+    text = fold(" ".join(log["replies"]))
+    if fact == "112":
+        return bool(log["akut"])
+    return {"ansöka": "ansok", "anonym": "anonym", "samtycke": "samtycke"}.get(fact, fold(fact)) in text
 
 
 def baseline(db, scenario: dict, k: int = 3) -> list[dict]:
@@ -58,7 +158,12 @@ def baseline(db, scenario: dict, k: int = 3) -> list[dict]:
 
 
 def summarize(scenarios: list[dict], results: list[dict]) -> dict:
-    with_expect = [(s, r) for s, r in zip(scenarios, results) if s.get("expect")]
+    pairs = list(zip(scenarios, results))
+    with_expect = [(s, r) for s, r in pairs if s.get("expect")]
+    mention_checks = [mentions(r, f) for s, r in pairs for f in s.get("must_mention") or []]
+    traps = [(s, r) for s, r in pairs if s.get("kind") == "falsklarm"]
+    questions = [r["first_recommendation_at"] if r["first_recommendation_at"] is not None else r["questions_before"]
+                 for s, r in pairs if s.get("expect")]
     per_kommun: dict = {}
     for s, r in with_expect:
         d = per_kommun.setdefault(s["kommun"], {"n": 0, "hit_at_3": 0, "baseline_hit_at_3": 0})
@@ -70,16 +175,26 @@ def summarize(scenarios: list[dict], results: list[dict]) -> dict:
         "with_expect": len(with_expect),
         "hit_at_1": rate([hit_at(r["recommended"], s["expect"], 1) for s, r in with_expect]),
         "hit_at_3": rate([hit_at(r["recommended"], s["expect"], 3) for s, r in with_expect]),
+        "must_mention": rate(mention_checks),
+        "must_mention_checks": len(mention_checks),
+        "false_alarms": sum(1 for s, r in traps if r["akut"]),
+        "traps": len(traps),
+        "questions_before_recommendation": {
+            "median": stats.median(questions) if questions else None, "max": max(questions) if questions else None},
+        "never_recommended": sum(1 for s, r in with_expect if not r["recommended"]),
         "baseline_hit_at_1": rate([hit_at(r["baseline"], s["expect"], 1) for s, r in with_expect]),
         "baseline_hit_at_3": rate([hit_at(r["baseline"], s["expect"], 3) for s, r in with_expect]),
         "per_kommun": per_kommun,
-        "misses": [{"id": s["id"], "expect": s["expect"], "got": [x["namn"] for x in r["recommended"][:3]]}
-                   for s, r in with_expect if not hit_at(r["recommended"], s["expect"], 3)],
     }
 
 
-def run(scenarios_path: Path, out_path: Path, rasa_url: Optional[str] = None, summary_path: Optional[Path] = None) -> dict:
-    scenarios = [json.loads(line) for line in Path(scenarios_path).read_text(encoding="utf-8").splitlines() if line.strip()]
+def load(path: Path) -> list[dict]:
+    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def run(scenarios_path: Path, out_path: Path, rasa_url: Optional[str] = None, summary_path: Optional[Path] = None,
+        modes: tuple[str, ...] = ("strict",)) -> dict:
+    scenarios = load(scenarios_path)
     if not DEFAULT_DB.exists():
         build(default_catalogue(), DEFAULT_DB)
     db = open_db(DEFAULT_DB)
@@ -89,24 +204,24 @@ def run(scenarios_path: Path, out_path: Path, rasa_url: Optional[str] = None, su
         stack = Stack(web=False, quiet=True).start()
         rasa_url = stack.rasa_url
     start = time.monotonic()
-    results = []
+    summary: dict = {"scenario_file": str(scenarios_path)}
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        for scenario in scenarios:
-            result = run_scenario(rasa_url, scenario)
-            result["baseline"] = baseline(db, scenario)
-            results.append(result)
+        with open(out_path, "w", encoding="utf-8") as f:
+            for mode in modes:
+                results = []
+                for scenario in scenarios:
+                    result = run_scenario(rasa_url, scenario, mode)
+                    result["baseline"] = baseline(db, scenario)
+                    results.append(result)
+                    f.write(json.dumps(result, ensure_ascii=False) + "\n")
+                summary[mode] = summarize(scenarios, results)
     finally:
         if stack:
             stack.stop()
-    out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(out_path, "w", encoding="utf-8") as f:
-        for result in results:
-            f.write(json.dumps(result, ensure_ascii=False) + "\n")
-    summary = summarize(scenarios, results)
     summary["seconds"] = round(time.monotonic() - start, 1)
-    summary["scenario_file"] = str(scenarios_path)
-    summary_path = Path(summary_path or RESULTS / "eval.json")
+    summary_path = Path(summary_path or out_path.with_suffix(".summary.json"))
     summary_path.parent.mkdir(parents=True, exist_ok=True)
     summary_path.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return summary
@@ -118,10 +233,15 @@ def main() -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--rasa-url")
     parser.add_argument("--summary", type=Path)
+    parser.add_argument("--mode", choices=("strict", "adaptive", "both"), default="strict")
     args = parser.parse_args()
-    summary = run(args.scenarios, args.out, args.rasa_url, args.summary)
-    print(f"hit@1 {summary['hit_at_1']}, hit@3 {summary['hit_at_3']}; FTS5-baslinje hit@3 {summary['baseline_hit_at_3']} "
-          f"({summary['with_expect']} scenarier med förväntan) -> {args.out}")
+    modes = ("strict", "adaptive") if args.mode == "both" else (args.mode,)
+    summary = run(args.scenarios, args.out, args.rasa_url, args.summary, modes)
+    for mode in modes:
+        s = summary[mode]
+        print(f"{mode}: hit@1 {s['hit_at_1']}, hit@3 {s['hit_at_3']}, must-mention {s['must_mention']}, "
+              f"falsklarm {s['false_alarms']}/{s['traps']}, frågor före förslag {s['questions_before_recommendation']}; "
+              f"FTS5-baslinje hit@3 {s['baseline_hit_at_3']} ({s['with_expect']} scenarier med förväntan)")
     return 0
 
 

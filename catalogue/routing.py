@@ -15,7 +15,7 @@ Rules (GUIDE.md §1):
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from . import vocabulary as v
@@ -57,12 +57,30 @@ class Profil:
     format: Optional[str] = None         # "grupp" | "individuellt"
     samtycke: Optional[bool] = None      # guardian consent, for a child under 15 asking for themself
     sprak: Optional[str] = None          # wished language (parent programmes such as FÖS)
+    # Ages known only as a range ("13–17", "under 15"): checked as a range, never as an invented
+    # exact age. Several children: one range each ("en 3-åring och en 7-åring" -> (3, 3), (7, 7)).
+    alder_span: Optional[tuple[int, int]] = None
+    barn_aldrar: tuple[tuple[int, int], ...] = ()
+
+    def own_spans(self) -> tuple[tuple[int, int], ...]:
+        """The asker's age as ranges (empty when unknown)."""
+        if self.alder is not None:
+            return ((self.alder, self.alder),)
+        return (self.alder_span,) if self.alder_span else ()
+
+    def child_spans(self) -> tuple[tuple[int, int], ...]:
+        """The child's (or the worried-about person's) age(s) as ranges (empty when unknown)."""
+        if self.barn_aldrar:
+            return self.barn_aldrar
+        return ((self.barn_alder, self.barn_alder),) if self.barn_alder is not None else ()
 
     def validate(self, catalogue: Catalogue) -> None:
         catalogue.kommun(self.kommun)  # raises CatalogueError with the allowed ids
         if self.for_vem not in PRIMAR_ROLL:
             raise ProfileError(f"\"{self.for_vem}\" är inget giltigt val för vem hjälpen gäller. Tillåtna: {', '.join(PRIMAR_ROLL)}.")
-        for name, value in (("ålder", self.alder), ("barnets ålder", self.barn_alder)):
+        spans = [("ålder", lo) for lo, hi in self.own_spans()] + [("ålder", hi) for lo, hi in self.own_spans()]
+        spans += [("barnets ålder", x) for span in self.child_spans() for x in span]
+        for name, value in spans:
             if value is not None and not (0 <= value <= MAX_ALDER):
                 raise ProfileError(f"{name.capitalize()} {value} går inte att använda. Ange en ålder mellan 0 och {MAX_ALDER} år.")
         okanda = [a for a in self.amnen if a not in v.amnen()]
@@ -130,7 +148,29 @@ class Resultat:
 
 # -- villkor --------------------------------------------------------------------------------
 
-def _deltagare(insats: Insats, profil: Profil) -> tuple[Optional[int], bool]:
+def span_status(limit, spans) -> str:
+    """A villkor on age checked against what we know: met only when every known age range lies
+    inside the limit for at least one person, not met when no range can meet it, else unknown.
+    Several children: met when one of them meets it (the parent programme is for the parent)."""
+    if not spans:
+        return OKANT
+    if any(limit.rymmer(lo) and limit.rymmer(hi) for lo, hi in spans):
+        return UPPFYLLT
+    if all(_disjoint(limit, lo, hi) for lo, hi in spans):
+        return EJ_UPPFYLLT
+    return OKANT
+
+
+def _disjoint(limit, lo: int, hi: int) -> bool:
+    return (limit.max is not None and lo > limit.max) or (limit.min is not None and hi < limit.min)
+
+
+def _span_text(spans) -> str:
+    parts = [f"{lo} år" if lo == hi else f"{lo}–{hi} år" for lo, hi in spans]
+    return " och ".join(parts)
+
+
+def _deltagare(insats: Insats, profil: Profil) -> tuple[tuple[tuple[int, int], ...], bool]:
     """Whose age the insats's own age limit (`villkor.alder`) applies to, and whether that is the child.
 
     For an insats that serves children and young people themselves (`barn-ung`), the age limit
@@ -138,67 +178,65 @@ def _deltagare(insats: Insats, profil: Profil) -> tuple[Optional[int], bool]:
     checked, not the asker's. For every other insats the limit applies to the asker.
     """
     if profil.for_vem in ("mitt-barn", "anhorig") and "barn-ung" in insats.for_vem:
-        return profil.barn_alder, True
-    return profil.alder, profil.for_vem == "sig"
+        return profil.child_spans(), True
+    return profil.own_spans(), profil.for_vem == "sig"
 
 
-def _barnets_alder(insats: Insats, profil: Profil) -> Optional[int]:
-    """The age `villkor.barn_alder` is checked against: the child's, or — when a young person asks
+def _barnets_alder(insats: Insats, profil: Profil) -> tuple[tuple[int, int], ...]:
+    """The ages `villkor.barn_alder` is checked against: the child's, or — when a young person asks
     for themself about an insats for children and young people — their own."""
     if profil.for_vem == "sig" and "barn-ung" in insats.for_vem:
-        return profil.alder
-    return profil.barn_alder
+        return profil.own_spans()
+    return profil.child_spans()
+
+
+def _samtycke_status(spans, profil: Profil) -> str:
+    if not spans:
+        return OKANT
+    if all(lo >= SAMTYCKESALDER for lo, _ in spans):
+        return UPPFYLLT
+    if profil.for_vem == "mitt-barn":
+        return UPPFYLLT  # the parent asking is, as a rule, the guardian who gives the consent
+    if not all(hi < SAMTYCKESALDER for _, hi in spans):
+        return OKANT     # a range across 15: we cannot tell
+    if profil.samtycke is True:
+        return UPPFYLLT
+    if profil.samtycke is False:
+        return EJ_UPPFYLLT
+    return OKANT
 
 
 def _pruva_villkor(insats: Insats, kommun: Kommun, profil: Profil) -> tuple[list[VillkorStatus], list[str]]:
     vil = insats.villkor
     statuses: list[VillkorStatus] = []
     fel: list[str] = []
-    alder, deltagaren_ar_barnet = _deltagare(insats, profil)
+    spans, deltagaren_ar_barnet = _deltagare(insats, profil)
     vem = "barnet" if deltagaren_ar_barnet and profil.for_vem != "sig" else "du"
 
     if vil.alder.angivet:
-        text = f"Ålder: {vil.alder.text()}"
-        if alder is None:
-            statuses.append(VillkorStatus(text, OKANT))
-        elif vil.alder.rymmer(alder):
-            statuses.append(VillkorStatus(text, UPPFYLLT))
-        else:
-            statuses.append(VillkorStatus(text, EJ_UPPFYLLT))
-            fel.append(f"finns, men gäller {vil.alder.text()} ({'du' if vem == 'du' else 'barnet'} är {alder} år)")
+        status = span_status(vil.alder, spans)
+        statuses.append(VillkorStatus(f"Ålder: {vil.alder.text()}", status))
+        if status == EJ_UPPFYLLT:
+            fel.append(f"finns, men gäller {vil.alder.text()} ({vem} är {_span_text(spans)})")
 
     if vil.barn_alder.angivet:
         barn = _barnets_alder(insats, profil)
-        text = f"Barnets ålder: {vil.barn_alder.text()}"
-        if barn is None:
-            statuses.append(VillkorStatus(text, OKANT))
-        elif vil.barn_alder.rymmer(barn):
-            statuses.append(VillkorStatus(text, UPPFYLLT))
-        else:
-            statuses.append(VillkorStatus(text, EJ_UPPFYLLT))
+        status = span_status(vil.barn_alder, barn)
+        statuses.append(VillkorStatus(f"Barnets ålder: {vil.barn_alder.text()}", status))
+        if status == EJ_UPPFYLLT:
             if profil.for_vem == "sig":
-                fel.append(f"finns, men gäller barn och unga {vil.barn_alder.text()} (du är {barn} år)")
+                fel.append(f"finns, men gäller barn och unga {vil.barn_alder.text()} (du är {_span_text(barn)})")
             else:
-                fel.append(f"finns, men gäller barn {vil.barn_alder.text()} (barnet är {barn} år)")
+                fel.append(f"finns, men gäller barn {vil.barn_alder.text()} (barnet är {_span_text(barn)})")
 
     if vil.samtycke_kravs_under_15:
-        text = "Under 15 år behövs vårdnadshavares samtycke"
-        if vil.samtycke_text:
-            text = vil.samtycke_text
-        if alder is None:
-            statuses.append(VillkorStatus(text, OKANT))
-        elif alder >= SAMTYCKESALDER:
-            statuses.append(VillkorStatus(text, UPPFYLLT))
-        elif profil.for_vem == "mitt-barn":
-            # The parent asking is, as a rule, the guardian who gives the consent.
-            statuses.append(VillkorStatus(text + " – det ger du som vårdnadshavare", UPPFYLLT))
-        elif profil.samtycke is True:
-            statuses.append(VillkorStatus(text, UPPFYLLT))
-        elif profil.samtycke is False:
-            statuses.append(VillkorStatus(text, EJ_UPPFYLLT))
+        text = vil.samtycke_text or "Under 15 år behövs vårdnadshavares samtycke"
+        status = _samtycke_status(spans, profil)
+        if status == UPPFYLLT and profil.for_vem == "mitt-barn" and not all(lo >= SAMTYCKESALDER for lo, _ in spans):
+            text += " – det ger du som vårdnadshavare"
+        statuses.append(VillkorStatus(text, status))
+        if status == EJ_UPPFYLLT:
             fel.append("finns, men kräver vårdnadshavares samtycke")
-        else:
-            statuses.append(VillkorStatus(text, OKANT))
 
     if vil.bosattning_krav in ("folkbokford", "bosatt_eller_vistas"):
         # Anonymity means we never ask where someone is registered: the provider checks it.
@@ -245,12 +283,12 @@ def _poang(insats: Insats, profil: Profil) -> tuple[float, list[str]]:
     else:
         return 0.0, []
 
-    alder, _ = _deltagare(insats, profil)
-    if alder is not None and insats.villkor.alder.angivet and insats.villkor.alder.rymmer(alder):
+    spans, _ = _deltagare(insats, profil)
+    if insats.villkor.alder.angivet and span_status(insats.villkor.alder, spans) == UPPFYLLT:
         score += 1.0
         skal.append(f"den är till för åldern {insats.villkor.alder.text()}")
     barn = _barnets_alder(insats, profil)
-    if barn is not None and insats.villkor.barn_alder.angivet and insats.villkor.barn_alder.rymmer(barn):
+    if insats.villkor.barn_alder.angivet and span_status(insats.villkor.barn_alder, barn) == UPPFYLLT:
         score += 1.5
         skal.append(f"den gäller barn {insats.villkor.barn_alder.text()}")
     if profil.anonym:
@@ -326,7 +364,44 @@ def route(profil: Profil, catalogue: Optional[Catalogue] = None) -> Resultat:
     return resultat
 
 
+# Plausible values of a fact nobody has told us yet, to see whether it could change the answer.
+_PLAUSIBLE_FOR_VEM = ("sig", "mitt-barn", "anhorig")
+_PLAUSIBLE_OWN_AGES = (13, 16, 20, 35, 70)
+_PLAUSIBLE_OTHER_AGES = (0, 4, 9, 13, 16, 19, 40)
+
+
+def _top_ids(profil: Profil, catalogue: Catalogue, k: int) -> tuple[str, ...]:
+    return tuple(r.insats.id for r in route(profil, catalogue).rekommenderade[:k])
+
+
+def questions_that_matter(profil: Profil, unknown: tuple[str, ...], catalogue: Optional[Catalogue] = None,
+                          k: int = 3) -> list[str]:
+    """Which of the `unknown` facts ("for_vem", "alder", "barn_alder") would change the top `k`.
+
+    A fact matters when some plausible value of it gives another set of top-k insatser than
+    another plausible value: then asking changes the answer. Otherwise the bot and the guide
+    recommend at once and show the villkor they cannot check as unknown. Ordered as asked:
+    who it is for first (it decides whose age matters), then the age that applies.
+    """
+    catalogue = catalogue or default_catalogue()
+    matters: list[str] = []
+    if "for_vem" in unknown:
+        results = {_top_ids(replace(profil, for_vem=f), catalogue, k) for f in _PLAUSIBLE_FOR_VEM}
+        if len(results) > 1:
+            matters.append("for_vem")
+    if "alder" in unknown and profil.for_vem in ("sig", "familj"):
+        results = {_top_ids(replace(profil, alder=a, alder_span=None), catalogue, k) for a in _PLAUSIBLE_OWN_AGES}
+        if len(results) > 1:
+            matters.append("alder")
+    if "barn_alder" in unknown and profil.for_vem in ("mitt-barn", "anhorig"):
+        results = {_top_ids(replace(profil, barn_alder=a, barn_aldrar=()), catalogue, k) for a in _PLAUSIBLE_OTHER_AGES}
+        if len(results) > 1:
+            matters.append("barn_alder")
+    return matters
+
+
 __all__ = [
+    "questions_that_matter",
     "Profil", "ProfileError", "CatalogueError", "Resultat", "Rekommendation", "EjUppfylld",
     "VillkorStatus", "route", "UPPFYLLT", "EJ_UPPFYLLT", "OKANT",
 ]

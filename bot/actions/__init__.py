@@ -1,5 +1,10 @@
 """Custom actions for the Rasa action server (rasa-sdk): `rasa run actions --actions bot.actions`.
 
-Importing the modules registers their Action classes with the SDK.
+One action, `action_respond` (respond.py), answers every message; importing it registers it with
+the SDK. The spelling dictionary is built here, at start, not on the first resident's message.
 """
-from . import formular, information, rekommendation, sakerhet  # noqa: F401
+from bot.spelling import warm_up
+
+from . import respond  # noqa: F401
+
+warm_up()

@@ -1,9 +1,11 @@
-"""What the actions need from a conversation: the needs profile, the municipality, statistics.
+"""The conversation's facts as slots, and the needs profile the routing core gets from them.
 
-Reads slots only; message text is read solely by tolkning.py, and never stored or logged.
+Slots hold only categories and numbers (topic ids, who, age ranges), never message text. They
+live in Rasa's tracker, in memory, and expire with the session (bot/domain/session.yml).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from catalogue import statistics
@@ -11,61 +13,96 @@ from catalogue.loader import default_catalogue
 from catalogue.models import Kommun
 from catalogue.routing import Profil
 
-from .tolkning import ALDER_OKAND, OKANT
+from bot.interpreter import UNKNOWN
+
+FOR_VEM_VALUES = ("sig", "mitt-barn", "anhorig", "familj")
 
 
-def _alder(value: Any) -> Optional[int]:
-    try:
-        value = int(float(value))
-    except (TypeError, ValueError):
-        return None
-    return None if value == ALDER_OKAND else value
-
-
-def kommun_av(tracker) -> Optional[Kommun]:
-    """The municipality: the slot, else the page's metadata on the latest message."""
-    kommun_id = tracker.get_slot("kommun") or ((tracker.latest_message or {}).get("metadata") or {}).get("kommun")
-    if kommun_id in default_catalogue().kommuner:
-        return default_catalogue().kommun(kommun_id)
+def _span(value: Any) -> Optional[tuple[int, int]]:
+    if isinstance(value, (list, tuple)) and len(value) == 2 and all(isinstance(x, (int, float)) for x in value):
+        return int(value[0]), int(value[1])
     return None
 
 
-def profil_av(tracker) -> Optional[Profil]:
-    kommun = kommun_av(tracker)
-    if kommun is None:
-        return None
-    for_vem = tracker.get_slot("for_vem")
-    samtycke = tracker.get_slot("samtycke")
-    return Profil(
-        kommun=kommun.id,
-        for_vem=for_vem if for_vem in ("sig", "mitt-barn", "anhorig", "familj") else "sig",
-        alder=_alder(tracker.get_slot("alder")),
-        barn_alder=_alder(tracker.get_slot("barn_alder")),
-        amnen=tuple(a for a in (tracker.get_slot("amnen") or []) if a != OKANT),
-        anonym=bool(tracker.get_slot("anonym")),
-        format=tracker.get_slot("format") if tracker.get_slot("format") in ("grupp", "individuellt") else None,
-        samtycke=samtycke if isinstance(samtycke, bool) else None,
-    )
+@dataclass
+class State:
+    """The facts gathered so far in the current need."""
+    kommun: Optional[str] = None
+    amnen: list[str] = field(default_factory=list)
+    for_vem: Optional[str] = None
+    alder: Optional[tuple[int, int]] = None            # the asker's age range
+    barn_alder: list[tuple[int, int]] = field(default_factory=list)   # the child's / relative's
+    alder_skipped: bool = False
+    format: Optional[str] = None
+    sprak: Optional[str] = None
+    anonym: bool = False
+    asked: Optional[str] = None      # the question the bot asked last turn, if any
+    asked_before: list[str] = field(default_factory=list)  # questions asked in this need
+    recommended: bool = False        # this need has had its recommendation (and was counted)
+    visade: list[str] = field(default_factory=list)
+    sida: int = 0
+
+    @classmethod
+    def from_tracker(cls, tracker) -> "State":
+        slot = tracker.get_slot
+        barn = slot("barn_alder")
+        return cls(
+            kommun=slot("kommun"), amnen=list(slot("amnen") or []), for_vem=slot("for_vem"),
+            alder=_span(slot("alder")),
+            barn_alder=[s for s in (_span(b) for b in (barn or [])) if s] if isinstance(barn, list) else [],
+            alder_skipped=bool(slot("alder_skipped")), format=slot("format"), sprak=slot("sprak"),
+            anonym=bool(slot("anonym")), asked=slot("asked"), asked_before=list(slot("asked_before") or []),
+            recommended=bool(slot("recommended")), visade=list(slot("visade") or []), sida=int(slot("sida") or 0),
+        )
+
+    def slots(self) -> dict:
+        return {
+            "kommun": self.kommun, "amnen": self.amnen, "for_vem": self.for_vem,
+            "alder": list(self.alder) if self.alder else None,
+            "barn_alder": [list(s) for s in self.barn_alder] or None, "alder_skipped": self.alder_skipped,
+            "format": self.format, "sprak": self.sprak, "anonym": self.anonym, "asked": self.asked,
+            "asked_before": self.asked_before, "recommended": self.recommended, "visade": self.visade,
+            "sida": float(self.sida),
+        }
+
+    def new_need(self, keep_person: bool) -> None:
+        """A different need: nothing of the old one carries over unless it is the same person."""
+        if not keep_person:
+            self.for_vem, self.alder, self.barn_alder, self.alder_skipped = None, None, [], False
+        self.format, self.asked, self.asked_before, self.recommended = None, None, [], False
+        self.visade, self.sida = [], 0
+
+    def unknown(self) -> tuple[str, ...]:
+        missing = []
+        if self.for_vem is None:
+            missing.append("for_vem")
+        if self.alder is None and not self.alder_skipped:
+            missing.append("alder")
+        if not self.barn_alder and not self.alder_skipped:
+            missing.append("barn_alder")
+        return tuple(m for m in missing if m not in self.asked_before)
+
+    def profil(self) -> Optional[Profil]:
+        if self.kommun not in default_catalogue().kommuner:
+            return None
+        alder = self.alder
+        return Profil(
+            kommun=self.kommun,
+            for_vem=self.for_vem if self.for_vem in FOR_VEM_VALUES else "sig",
+            alder=alder[0] if alder and alder[0] == alder[1] else None,
+            alder_span=alder if alder and alder[0] != alder[1] else None,
+            barn_aldrar=tuple(self.barn_alder),
+            amnen=tuple(a for a in self.amnen if a != UNKNOWN),
+            anonym=self.anonym,
+            format=self.format if self.format in ("grupp", "individuellt") else None,
+            sprak=self.sprak,
+        )
+
+    def kommun_obj(self) -> Optional[Kommun]:
+        return default_catalogue().kommun(self.kommun) if self.kommun in default_catalogue().kommuner else None
 
 
-def senaste_intent(tracker) -> Optional[str]:
-    return (tracker.latest_message or {}).get("intent", {}).get("name")
-
-
-def _forsta_behov_intent(tracker) -> Optional[str]:
-    """The intent that started the current need: the last topic intent, else the latest intent."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            name = (event.get("parse_data") or {}).get("intent", {}).get("name", "")
-            if name.startswith("behov_") or name in ("fraga_foraldraprogram",):
-                return name
-    return senaste_intent(tracker)
-
-
-def registrera(tracker, utfall: str, intent: Optional[str] = None) -> None:
-    """Counts one outcome in the anonymous statistics (catalogue.statistics)."""
-    amnen = [a for a in (tracker.get_slot("amnen") or []) if a != OKANT]
-    statistics.record(
-        kommun=tracker.get_slot("kommun"), kanal="chatt", amne=amnen[0] if amnen else None,
-        intent=intent or _forsta_behov_intent(tracker), utfall=utfall,
-    )
+def record(state: State, outcome: str, intent: Optional[str]) -> None:
+    """Counts one outcome in the anonymous statistics (catalogue.statistics): categories only."""
+    statistics.record(kommun=state.kommun, kanal="chatt", amne=state.amnen[0] if state.amnen else None,
+                      intent=intent, utfall=outcome)

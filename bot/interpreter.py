@@ -1,0 +1,530 @@
+"""The one interpreter of a resident's message: text (+ the NLU parse) in, partial facts out.
+
+Every action reads messages through `interpret()`; nothing else looks at message text. It is a
+pure function of (text, parse, context), so tests can run it on hundreds of phrasings without
+Rasa, and it never stores or logs the text.
+
+What is deterministic here, because Swedish is regular there: ages (digits, words, months,
+"N-åring", school years, ranges from buttons), whose age it is (the nearest person word before
+it), who the help is for (possessives and relation words), the municipality (names and
+localities from the catalogue data), wishes (anonymous, group/individual, language) and the
+questions asked inside a message. What is learned: the topics, from the intent classifier's
+ranking, confirmed or completed by the topic vocabulary (catalogue/data/_amnen.yml) after
+spelling normalisation (bot/spelling.py).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable, Optional
+
+import yaml
+
+from bot.safety import is_explicitly_acute, is_harmless_idiom
+from bot.spelling import normalise
+from catalogue import vocabulary as v
+from catalogue.loader import default_catalogue
+from catalogue.store import topics_in
+from catalogue.text import fold
+
+UNKNOWN = "okant"  # the resident chose not to say
+Span = tuple[int, int]
+
+# -- numbers and ages ---------------------------------------------------------------------------
+
+_ONES = {
+    "noll": 0, "ett": 1, "en": 1, "tva": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "atta": 8, "nio": 9,
+    "tio": 10, "elva": 11, "tolv": 12, "tretton": 13, "fjorton": 14, "femton": 15, "sexton": 16, "sjutton": 17,
+    "arton": 18, "aderton": 18, "nitton": 19,
+}
+_TENS = {"tjugo": 20, "trettio": 30, "fyrtio": 40, "femtio": 50, "sextio": 60, "sjuttio": 70, "attio": 80, "nittio": 90}
+_SCHOOL_YEAR = {"ettan": 7, "tvaan": 8, "trean": 9, "fyran": 10, "femman": 11, "sexan": 12, "sjuan": 13,
+                "attan": 14, "nian": 15}
+_STAGE_WORDS = [  # a life stage said instead of an age: a range, not an invented exact age
+    (r"\b(bebis(en)?|baby|babyn|spadbarn(et)?|nyfodd|bebbe|nyfott)\b", (0, 0)),
+    (r"\b(smabarn(en)?|tvaaring|taring(en)?|forskolebarn|forskolan|dagis)\b", (1, 5)),
+    (r"\blagstadiet\b", (6, 9)),
+    (r"\bmellanstadiet\b", (9, 12)),
+    (r"\bhogstadiet\b", (12, 15)),
+    (r"\b(tonaring(en)?|tonaren|tonars(barn|kille|tjej)?)\b", (13, 19)),
+    (r"\b(gymnasiet|gymnasieelev|gymnasiekille|gymnasietjej|gymnasiet)\b", (15, 19)),
+    (r"\b(pensionar|pensionerad|pensionen)\b", (65, 100)),
+]
+_STAGE_RE = [(re.compile(p), span) for p, span in _STAGE_WORDS]
+
+# Button titles and typical short range answers, folded, with their ranges.
+_RANGE_ANSWERS = {
+    "under 15": (0, 14), "under 15 ar": (0, 14), "15–17": (15, 17), "15-17": (15, 17), "18–25": (18, 25),
+    "18-25": (18, 25), "26–64": (26, 64), "26-64": (26, 64), "65 eller aldre": (65, 110), "0–2 ar": (0, 2),
+    "0-2 ar": (0, 2), "3–12 ar": (3, 12), "3-12 ar": (3, 12), "13–17 ar": (13, 17), "13-17 ar": (13, 17),
+    "18 eller aldre": (18, 110), "over 18": (18, 110), "vuxen": (18, 110), "myndig": (18, 110),
+}
+
+_WORD_NUMBER = (r"(?:" + "|".join(sorted(list(_ONES) + list(_TENS), key=len, reverse=True)) + r")"
+                r"(?:" + "|".join(sorted([k for k, n in _ONES.items() if 0 < n < 10 and k != "en"], key=len,
+                                         reverse=True)) + r")?")
+_NUMBER = rf"(\d{{1,3}}|{_WORD_NUMBER})"
+# "N år"/"N-åring"/"N månader"/"N veckor" and "är/fyller/på N" are age expressions; durations are not.
+_AGE_UNIT = re.compile(rf"\b{_NUMBER}\s?-?\s?(ar(?:ing(?:en|ar)?|ig|s)?|manader|manad|man|veckor|v)\b(?!\s*sedan)")
+_AGE_VERB = re.compile(rf"\b(ar|e|fyller|fyllde|blir|pa|typ|runt|cirka|ca|nastan|snart|bara|ungefar)\s+{_NUMBER}\b")
+_AGE_PAREN = re.compile(r"\((\d{1,2})\)|\b(\d{1,2})\s?(?:bast|bst)\b|\b[mfpk](\d{2})\b|\b(\d{1,2})[mfpk]\b")
+_SCHOOL = re.compile(r"\b(?:gar i|i)\s+(ettan|tvaan|trean|fyran|femman|sexan|sjuan|attan|nian)\b"
+                     r"|\b(?:ak|arskurs|klass)\s?(\d{1,2})\b")
+_RANGE = re.compile(r"\b(\d{1,3})\s?[-–]\s?(\d{1,3})\s?(ar)?\b")
+_DURATION_BEFORE = re.compile(
+    r"\b(i|sedan|sen|under|efter|med|for|over|bott|bor|varit|haft|jobbat|druckit|rokt|spelat|levt|hallit pa|"
+    r"pagatt|gift|gifta|ihop|tillsammans|sverige|redan|om|inom|senaste|sista|forsta|nagra|flera|har|hade)\s*$")
+_DURATION_AFTER = re.compile(r"^\s*(sedan|sen|till|kvar|i rad|tillbaka|redan|i sverige|har|pa|i fangelse|"
+                             r"utan|som|av|med|ihop|gift)\b")
+_AGE_BEFORE = re.compile(r"\b(ar|e|blir|fyller|fyllde|fyllt|pa|bara|typ|snart|nastan|min|mitt|mina|var|vart|"
+                         r"en|ett|om|med|har|hennes|hans|och|jag)\s*$")
+
+
+def number(token: str) -> Optional[int]:
+    """A number from digits or Swedish number words ("sjutton", "fyrtiotva")."""
+    if token.isascii() and token.isdigit():
+        return int(token)
+    if token in _ONES:
+        return _ONES[token]
+    for tens, value in _TENS.items():
+        if token.startswith(tens):
+            rest = token[len(tens):]
+            if not rest:
+                return value
+            if rest in _ONES and 0 < _ONES[rest] < 10:
+                return value + _ONES[rest]
+    return None
+
+
+@dataclass(frozen=True)
+class AgeMention:
+    span: Span
+    start: int
+    owner: str  # "self" | "other" | "?"
+
+
+# Person words, folded, that an age right after them belongs to.
+_SELF_WORDS = re.compile(r"\b(jag|ja|jag ar|jag e|mig|sjalv|sjalva|i am|im|i'm|mej)\b")
+_OTHER_WORDS = re.compile(
+    r"\b(han|hon|hen|dom|de|den|barnet|barnen|sonen|dottern|grabben|tjejen|killen|ungen|ungarna|pojken|flickan|"
+    r"son|dotter|barn|bebisen|bebis|lillebror|lillasyster|storebror|storasyster|bror|syster|brorsan|syrran|"
+    r"mamma|pappa|mor|far|mamman|pappan|man|fru|sambo|partner|pojkvan|flickvan|kille|tjej|barnbarn|"
+    r"mormor|morfar|farmor|farfar|kompis|van|vannen|elev|eleven|aring|aringen|styvson|styvdotter|bonusbarn|"
+    r"brorson|brorsdotter|systerson|systerdotter|grannen|mannen|frun|ett|en|the|he|she|my son|my daughter|"
+    r"tvillingar(na)?|yngsta|aldsta|lilla|stora)\b")
+
+
+def _owner(before: str) -> str:
+    """Whose age: the nearest person word in the few words before the number."""
+    window = before[-40:]
+    last_self = max((m.end() for m in _SELF_WORDS.finditer(window)), default=-1)
+    last_other = max((m.end() for m in _OTHER_WORDS.finditer(window)), default=-1)
+    if last_self < 0 and last_other < 0:
+        return "?"
+    return "self" if last_self > last_other else "other"
+
+
+def _is_duration(before: str, after: str, unit: str) -> bool:
+    if re.match(r"^\s*gammal", after):
+        return False
+    if unit.startswith("ar") and unit != "ar":   # "N-åring", "N-årig", "N års": always an age
+        return False
+    if unit in ("manader", "manad", "man", "veckor", "v"):
+        # months are a baby's age only when the phrase says so ("är 3 månader", "bebisen 8 mån")
+        return not re.search(r"\b(ar|bara|bebis(en)?|baby|hon|han|hen|dottern|sonen|pa|blir|fyller|lilla|"
+                             r"min|mitt|vart|var|en|ett|och|barnet|bebisen \w+)\s*$", before)
+    if _AGE_BEFORE.search(before) and not re.search(r"\b(i|sedan|sen|for|om)\s+$", before):
+        return False
+    return bool(_DURATION_BEFORE.search(before) or _DURATION_AFTER.match(after))
+
+
+def ages_in(text: str) -> list[AgeMention]:
+    """Every age the text states, in order, with whose it is ("self", "other" or "?")."""
+    t = fold(text)
+    found: list[AgeMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(span: Span, start: int, end: int, owner: Optional[str] = None) -> None:
+        if any(start < e and end > s for s, e in taken) or not (0 <= span[0] <= span[1] <= 110):
+            return
+        taken.append((start, end))
+        found.append(AgeMention(span, start, owner or _owner(t[:start])))
+
+    for m in _RANGE.finditer(t):
+        a, b = int(m.group(1)), int(m.group(2))
+        if a < b <= 110 and not re.match(r"^\s*(kr|kronor|tkr|procent|%|timmar|min|minuter|dagar|ganger)", t[m.end():]):
+            add((a, b), m.start(), m.end())
+    for m in _AGE_UNIT.finditer(t):
+        value, unit = number(m.group(1)), m.group(2)
+        if value is None or _is_duration(t[: m.start()], t[m.end():], unit):
+            continue
+        if unit in ("manader", "manad", "man", "veckor", "v"):
+            years = 0 if unit in ("veckor", "v") else value // 12
+            add((years, years), m.start(), m.end())
+        else:
+            add((value, value), m.start(), m.end())
+    for m in _AGE_VERB.finditer(t):
+        value = number(m.group(2))
+        after = t[m.end():]
+        if value is None or value > 100 or (m.group(1) in ("ar", "e") and value < 1):
+            continue
+        if re.match(r"^\s*(kr|kronor|ganger|gang|timmar|minuter|dagar|veckor|st|personer|barn|procent|%|:|\.\d|"
+                    r"tabletter|piller|ol|glas|flaskor|ar sedan|ar sen|on|pa)\b", after):
+            continue
+        if m.group(1) == "pa" and not re.search(r"\b(grabben|tjejen|killen|sonen|dottern|barnet|ungen|pojken|"
+                                                r"flickan|son|dotter|kille|tjej|unge|man|kvinna)\s+pa\s*$",
+                                                t[: m.end() - len(m.group(2))]):
+            continue
+        if m.group(1) in ("typ", "runt", "cirka", "ca", "nastan", "snart", "bara", "ungefar") and \
+                not re.search(r"\b(ar|e|fyller|blir|hon|han|jag|gammal)\b", t[max(0, m.start() - 15): m.start()]):
+            continue
+        add((value, value), m.start(2), m.end())
+    for m in _AGE_PAREN.finditer(t):
+        digits = next(g for g in m.groups() if g)
+        add((int(digits), int(digits)), m.start(), m.end())
+    for m in _SCHOOL.finditer(t):
+        if m.group(1):
+            age = _SCHOOL_YEAR[m.group(1)]
+        else:
+            grade = int(m.group(2))
+            if not 0 <= grade <= 9:
+                continue
+            age = grade + 6
+        add((age, age), m.start(), m.end())
+    for pattern, span in _STAGE_RE:
+        for m in pattern.finditer(t):
+            owner = "self" if span[0] >= 65 and re.search(r"\b(jag|ja)\b", t) else "other"
+            add(span, m.start(), m.end(), owner)
+    found.sort(key=lambda a: a.start)
+    return found
+
+
+def answer_age(text: str) -> Optional[Span]:
+    """An age given as the answer to "how old?": a lone number, a range button, "typ 15"."""
+    t = fold(text).strip().rstrip(".!?")
+    if t in _RANGE_ANSWERS:
+        return _RANGE_ANSWERS[t]
+    m = re.fullmatch(r"(?:typ|runt|cirka|ca|ungefar|nastan|snart|bara)?\s*(\d{1,3}|\w+)\s*(ar|ar gammal|bast)?\s*"
+                     r"(ar (han|hon|hen|jag|den)|nu|i ar)?", t)
+    if m:
+        value = number(m.group(1))
+        if value is not None and 0 <= value <= 110:
+            return (value, value)
+    m = re.fullmatch(r"(?:over|mer an|aldre an)\s*(\d{1,3})(?: ar)?", t)
+    if m:
+        return (int(m.group(1)) + 1, 110)
+    m = re.fullmatch(r"(?:under|yngre an|mindre an)\s*(\d{1,3})(?: ar)?", t)
+    if m:
+        return (0, max(0, int(m.group(1)) - 1))
+    return None
+
+
+def impossible_age(text: str) -> bool:
+    """True when the answer to "how old?" is a number that cannot be an age (300, -3)."""
+    t = fold(text)
+    return bool(re.search(r"(^|\s)-\d", t)) or any(int(n) > 120 for n in re.findall(r"(?<!\d)\d{3,4}(?!\d)", t))
+
+
+# -- who it is for -----------------------------------------------------------------------------
+
+_CHILD = re.compile(
+    r"\b(min|mitt|mina|var|vart|vara|hennes|hans)\s+(son|dotter|barn|grabb|unge|ungar|tonaring|pojke|flicka|"
+    r"bebis|baby|lilla|stora|yngsta|aldsta|\d{1,2}\s?-?\s?aring|\w+aring|tvillingar|styvson|styvdotter|bonusbarn|"
+    r"bonusson|bonusdotter|kille pa \d+|tjej pa \d+|fosterbarn|adoptivbarn|barnen)\b"
+    r"|\b(sonen|dottern|grabben|ungen|ungarna|barnen|barnet|bebisen|babyn|tonaringen|pojken|flickan)\b"
+    r"|\b(en|ett|tva|tre)\s+(\d{1,2}\s?-?\s?aring|\w+aring(ar)?)\b|\b(my (son|daughter|child|kid|kids))\b"
+    r"|\b(som (mamma|pappa|forälder|foralder)|vi som foraldrar|jag som (mamma|pappa|foralder))\b"
+    r"|\b(mamma|pappa) (till|at) (en|ett|tva|tre|\w+)\b|\bjag har (en|ett|tva|tre|fyra) (barn|son|dotter|soner|dottrar|\w*aring)")
+_RELATIVE = re.compile(
+    r"\b(min|mitt|mina|var|vart)\s+(man|fru|make|maka|sambo|partner|pojkvan|flickvan|kille|karl|gubbe|"
+    r"mamma|pappa|mor|far|foralder|foraldrar|bror|syster|brorsa|syrra|brorsan|syrran|systers|brors|mammas|"
+    r"pappas|kompis|kompisar|van|vanner|vaninna|polare|granne|barnbarn|mormor|morfar|farmor|farfar|moster|"
+    r"faster|morbror|farbror|kusin|svarmor|svarfar|svager|svagerska|elev|dotters|sons|exman|exfru|ex|"
+    r"kollega|klasskompis|flickvans|pojkvans|sambos|mans|frus)\b"
+    r"|\b(det galler|galler det|om|for|till|at|hjalpa|stotta|orolig for)\s+(pappa|mamma|farsan|morsan|"
+    r"mormor|morfar|farmor|farfar|min \w+)\b"
+    r"|\b(farsan|morsan|gubben|frugan|kaerestan|my (husband|wife|partner|mother|father|mom|dad|friend|brother|sister))\b")
+_COUPLE = re.compile(r"\b(vi som par|oss som par|vi ar ett par|som par|parrelation|hela familjen|vi som familj|"
+                     r"(min|mitt) (man|fru|sambo|partner) och jag|jag och (min|mitt) (man|fru|sambo|partner)|"
+                     r"vi brakar|vart forhallande|var relation|vart aktenskap|familjeradgivning|parterapi|"
+                     r"samtal for par|vi har svart att prata)\b")
+_FIRST_PERSON = re.compile(r"\b(jag|ja|mig|mej|min|mitt|mina|sjalv|i|im|me|my)\b")
+_FOR_ME = re.compile(r"\b(for mig sjalv|for min egen del|mig sjalv|jag sjalv|bara mig|galler mig|for min skull|"
+                     r"for mig|till mig|for myself|for me)\b")
+_SHORT_WHO = {  # button titles and typical short answers, folded
+    "mig sjalv": "sig", "jag": "sig", "mig": "sig", "jag sjalv": "sig", "sjalv": "sig", "for mig": "sig",
+    "mitt barn": "mitt-barn", "mina barn": "mitt-barn", "min son": "mitt-barn", "min dotter": "mitt-barn",
+    "en anhorig eller van": "anhorig", "en anhorig": "anhorig", "en van": "anhorig", "anhorig": "anhorig",
+    "oss som par eller familj": "familj", "oss": "familj", "familjen": "familj", "vi": "familj",
+}
+_PARENT_OF_RESIDENT = re.compile(r"\b(min|mina)\s+(mamma|pappa|foraldrar|mor|far|styvpappa|styvmamma|bonuspappa|"
+                                 r"bonusmamma)\b|\b(morsan|farsan|mamma|pappa)\s+(dricker|super|slar|brakar|tjatar|"
+                                 r"skriker|ar full|mar daligt|knarkar|bråkar)")
+
+
+def who_from(text: str, own_age: Optional[Span] = None) -> Optional[str]:
+    """Who the help is for: "sig", "mitt-barn", "anhorig", "familj", or None when the text doesn't say."""
+    t = fold(text).strip().rstrip(".!?")
+    if t in _SHORT_WHO:
+        return _SHORT_WHO[t]
+    young = own_age is not None and own_age[1] < 18
+    if young and _PARENT_OF_RESIDENT.search(t):
+        return "sig"   # a young person about their own parents: help for the young person
+    if _CHILD.search(t) and not young:
+        return "mitt-barn"
+    if _COUPLE.search(t):
+        return "familj"
+    if _RELATIVE.search(t):
+        if _PARENT_OF_RESIDENT.search(t) and re.search(r"\b(jag ar|jag e) (\d{1,2}|\w+) ?(ar)?\b", t) and young:
+            return "sig"
+        return "anhorig"
+    if _FOR_ME.search(t):
+        return "sig"
+    if _FIRST_PERSON.search(t):
+        return "jag"   # only "I" in the text: the asker, unless we already know otherwise
+    return None
+
+
+# -- municipality --------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _places() -> tuple[tuple[re.Pattern, str], ...]:
+    """Municipality names and their localities (catalogue/data/_orter.yml) -> kommun id."""
+    catalogue = default_catalogue()
+    with open(v.DATA_DIR / "_orter.yml", encoding="utf-8") as f:
+        orter = yaml.safe_load(f)["orter"]
+    pairs = []
+    for kommun_id, kommun in catalogue.kommuner.items():
+        names = [kommun.namn.replace(" kommun", ""), *orter.get(kommun_id, [])]
+        for name in names:
+            pairs.append((re.compile(rf"\b{re.escape(fold(name))}s?\b"), kommun_id))
+    return tuple(pairs)
+
+
+def kommun_from(text: str) -> Optional[str]:
+    t = fold(text)
+    for pattern, kommun_id in _places():
+        if pattern.search(t):
+            return kommun_id
+    return None
+
+
+# -- questions inside a message ---------------------------------------------------------------
+
+QUESTIONS = {
+    "anonym": r"\banonym|\bsyns? det|\bmaste jag (saga|beratta|uppge) (vem|mitt namn|namn)|\butan att (saga|beratta|"
+              r"uppge) (vem|namn)|\bhemligt?\b|\bjournal|\bregistrera|\bskrivs? (det )?ner|\bsparas?\b.*\b(uppgift|"
+              r"namn)|\bfar (nagon|ngn|ngon|skolan|jobbet|min chef) veta|\bkommer (nagon|ngn) (att )?fa veta|"
+              r"\bsekretess|\btystnadsplikt|\bbankid|\bidentitet|\bpersonnummer\b.*\?|\bnamn\b.*\?",
+    "foraldrar_veta": r"\b(far|maste|kommer|ska) (mina|min) (foraldrar|mamma|pappa|morsa|farsa|vardnadshavare)"
+                      r"\s*(att )?(fa )?(veta|reda|informeras|beratta|godkanna|saga ja)|\b(mina )?(foraldrar|mamma|"
+                      r"pappa|morsan|farsan) (far|maste|kommer att|kommer) (veta|fa veta|reda pa)|\butan att mina "
+                      r"(foraldrar|mamma|pappa)|\bberatta for (mina foraldrar|mamma|pappa)|\bsamtycke|\bgodkannande",
+    "antal": r"\bhur (manga|ofta|lange) (ganger|traffar|samtal|veckor|ar|manader|gar|haller|far)|\bhur manga\b|"
+             r"\bhur lang tid|\bhur lange\b|\bantal (ganger|samtal)",
+    "kostnad": r"\bkosta(r|d)?\b|\bavgift|\bgratis|\bbetala (for|nagot|nat)|\bvad tar (ni|dom|de)|\bpris",
+    "vart": r"\bvart (ska|vander|kan|gar) (jag|man|vi)|\bvem (ska|kan) (jag|man|vi) (ringa|kontakta|prata med|vanda)|"
+            r"\bhur (kommer|tar) (jag|man|vi) (i )?kontakt|\bvar (vander|ringer|anmaler) (jag|man)|\btelefonnummer|"
+            r"\bnummer till|\bhur gor (jag|man|vi)\b.*(kontakt|borja|anmal)|\bvart vander|\bwho (do|can) i (call|contact)"
+            r"|\bhow do i contact|\bwhere (do|can) i",
+    "ansoka": r"\bansok|\bansoka|\bbehovsprov|\bbistand|\bforsorjningsstod|\bsocialbidrag|\bsoka hjalp (hos|fran) soc",
+    "person": r"\bprata med (en|nan|nagon|ngn) (person|manniska|handlaggare|socialsekreterare)|\briktig manniska|"
+              r"\bkan jag (ringa|traffa) (nagon|en person)",
+    "grupp": r"\bi grupp\b|\bgrupp(er|en|verksamhet)?\b.*\?|\bandra i samma (sits|situation)",
+    "enskilt": r"\benskilt\b|\bensam med (en|nagon)|\bindividuell|\bbara jag och\b",
+    "vad_ar": r"\bvad (ar|innebar|betyder|hander pa|gor man pa|gor man i) ([a-z0-9\-]+)",
+    "mer": r"\bberatta mer\b|\bmer om (den|det|nummer|forsta|andra|tredje)\b|\bden (forsta|andra|tredje|sista)\b",
+    "annat": r"^(nagot annat|nat annat|fler|finns det fler|nagot mer|andra forslag)\W*$|\bfler forslag\b|\bnagot annat\b\?",
+}
+_QUESTION_RE = {k: re.compile(p) for k, p in QUESTIONS.items()}
+_LANGUAGES = {"arabiska": "arabiska", "dari": "dari", "tigrinja": "tigrinja", "tigrinya": "tigrinja",
+              "somaliska": "somaliska", "ukrainska": "ukrainska", "persiska": "persiska", "engelska": "engelska",
+              "arabic": "arabiska", "somali": "somaliska", "ukrainian": "ukrainska", "english": "engelska"}
+_CORRECTION = re.compile(r"\b(nej forresten|forresten|forlat|jag menar|jag menade|ratt ska vara|nej vanta|"
+                         r"jag skrev fel|inte (min|mitt) \w+ utan|nej,? (han|hon|hen|jag) (ar|e)|egentligen)\b")
+_SKIP = re.compile(r"\b(vill inte (saga|svara|beratta)|hoppa over|vet inte|spelar ingen roll|skippa|ingen aning|"
+                   r"vill helst inte|det vill jag inte)\b")
+_GREETING = re.compile(r"^(hej|hejsan|hallo|hallå|tja|tjena|god (morgon|dag|kvall)|hi|hello|hey)\W*(pa dig)?\W*$")
+_THANKS = re.compile(r"\b(tack|tackar|thanks|thank you)\b")
+_BYE = re.compile(r"^(hej ?da|hejda|ha det|vi hors|bye|adjo)\W*$")
+_ENGLISH_WORDS = {"the", "is", "my", "i", "you", "help", "need", "what", "how", "can", "please", "with", "and",
+                  "am", "are", "hello", "where", "son", "drinks", "drugs", "he", "she", "we", "anonymous", "to",
+                  "do", "of", "it", "have", "has", "get", "there", "any", "is", "for", "me"}
+_SWEDISH_WORDS = {"jag", "och", "min", "mitt", "det", "att", "inte", "hur", "vad", "kan", "hej", "har", "med",
+                  "for", "pa", "ar", "som", "mig", "vi", "hon", "han", "nagon", "finns"}
+
+
+def is_english(text: str) -> bool:
+    tokens = re.findall(r"[a-z']+", fold(text))
+    english = sum(tok in _ENGLISH_WORDS for tok in tokens)
+    swedish = sum(tok in _SWEDISH_WORDS for tok in tokens)
+    return english >= 3 and english > 2 * swedish
+
+
+# -- topics ----------------------------------------------------------------------------------------
+
+TOPIC_FROM_INTENT = {f"behov_{a.replace('-', '_')}": a for a in v.amnen()}
+_TOPIC_BUTTONS = {
+    "alkohol, droger eller spel": ["beroende"], "relationer och separation": ["relation", "separation"],
+    "ekonomi och skulder": ["ekonomi"], "kris och sorg": ["kris"],
+}
+_SUBSTANCE_TOPIC = {"alkohol": "beroende", "cannabis": "beroende", "narkotika": "beroende", "spel": "beroende",
+                    "lakemedel": "beroende"}
+# Topics the vocabulary finds that are about the asker's role rather than the need itself
+# ("min son" is an anhörig word, "mamma" a parenting word): they rank below a real topic.
+_ROLE_TOPICS = {"anhorig", "foraldraskap"}
+
+
+def topics_from(text: str, intent: Optional[str], ranking: list[dict], entities: Iterable[dict],
+                answering: bool) -> list[tuple[str, float]]:
+    """Topics with a score, best first: the classifier's ranking confirmed by the vocabulary."""
+    t = fold(text).strip().rstrip(".!?")
+    scores: dict[str, float] = {}
+    if t in _TOPIC_BUTTONS:
+        return [(a, 1.0) for a in _TOPIC_BUTTONS[t]]
+    for amne, info in v.amnen().items():
+        if t == fold(info["etikett"]):
+            return [(amne, 1.0)]
+    vocabulary = topics_in(normalise(text))
+    for r in ranking:
+        amne = TOPIC_FROM_INTENT.get(r.get("name") or "")
+        if r.get("name") == "fraga_foraldraprogram":
+            amne = "foraldraskap"
+        if amne:
+            scores[amne] = max(scores.get(amne, 0.0), float(r.get("confidence") or 0.0))
+    for amne in vocabulary:
+        bonus = 0.15 if amne in _ROLE_TOPICS else 0.35
+        scores[amne] = scores.get(amne, 0.0) + bonus
+    for e in entities:
+        if e.get("entity") == "substans" and fold(str(e.get("value"))) in _SUBSTANCE_TOPIC:
+            scores["beroende"] = scores.get("beroende", 0.0) + 0.3
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    if not ranked:
+        return []
+    best = ranked[0][1]
+    # A short answer to the bot's question carries a topic only when it clearly names one.
+    floor = 0.5 if answering else 0.3
+    if best < floor:
+        return []
+    return [(a, round(s, 3)) for a, s in ranked if s >= max(0.2, best * 0.45)][:3]
+
+
+# -- the facts -------------------------------------------------------------------------------
+
+@dataclass
+class Facts:
+    """What one message says. None / empty means: this message does not say."""
+    topics: list[str] = field(default_factory=list)     # ranked, main topic first
+    for_vem: Optional[str] = None                         # sig | mitt-barn | anhorig | familj | okant
+    own_age: Optional[Span] = None
+    other_ages: list[Span] = field(default_factory=list)  # the child's / relative's age(s)
+    anonym: bool = False
+    format: Optional[str] = None                          # grupp | individuellt
+    sprak: Optional[str] = None
+    kommun: Optional[str] = None
+    questions: list[str] = field(default_factory=list)
+    application: list[str] = field(default_factory=list)  # ids of catalogue.alltid_behovsprovade
+    acute: bool = False
+    skipped: bool = False
+    correction: bool = False
+    greeting: bool = False
+    thanks: bool = False
+    goodbye: bool = False
+    english: bool = False
+    impossible_age: bool = False
+    pronoun_only: bool = False   # refers back to the same person ("han", "hon") without a new relation
+
+
+def _application_needs(t: str, intent: Optional[str], confidence: float) -> list[str]:
+    catalogue = default_catalogue()
+    hits = [a.id for a in catalogue.alltid_behovsprovade if any(re.search(rf"\b{re.escape(fold(w))}", t)
+                                                               for w in a.nyckelord)]
+    money = re.search(r"\b(betala (hyran|rakningar|mat|elen)|pengar (till|for) (mat|hyran|hyra|rakningar)|"
+                      r"ekonomiskt bistand|forsorjningsstod|socialbidrag|bidrag|har inga pengar|inga pengar kvar|"
+                      r"pengar till mat|rad med hyran|hjalp med hyran|lana pengar|fa pengar)\b", t)
+    if (money or (intent == "ekonomiskt_bistand" and confidence >= 0.4)) and "ekonomiskt-bistand" not in hits:
+        ids = {a.id for a in catalogue.alltid_behovsprovade}
+        if "ekonomiskt-bistand" in ids:
+            hits.append("ekonomiskt-bistand")
+    return hits
+
+
+def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = None,
+              known_for_vem: Optional[str] = None) -> Facts:
+    """Facts in one message. `asked` is the question the bot just asked ("for_vem", "alder",
+    "barn_alder", "vem_alder" or None), so that a short answer is read as that answer."""
+    parse = parse or {}
+    intent = (parse.get("intent") or {}).get("name")
+    confidence = float((parse.get("intent") or {}).get("confidence") or 0.0)
+    ranking = parse.get("intent_ranking") or ([parse["intent"]] if parse.get("intent") else [])
+    entities = parse.get("entities") or []
+    t = fold(text).strip()
+    short = len(re.findall(r"\w+", t)) <= 6
+    facts = Facts()
+
+    facts.greeting = bool(_GREETING.match(t))
+    facts.goodbye = bool(_BYE.match(t)) or (intent == "goodbye" and confidence > 0.6 and short)
+    facts.thanks = bool(_THANKS.search(t)) and short
+    facts.english = is_english(text)
+    facts.correction = bool(_CORRECTION.search(t))
+    facts.skipped = bool(_SKIP.search(t)) and short
+    facts.acute = is_explicitly_acute(text) or (intent == "akut_fara" and confidence >= 0.5
+                                                and not is_harmless_idiom(text))
+
+    # ages
+    mentions = ages_in(text)
+    if asked in ("alder", "barn_alder", "vem_alder") and not mentions:
+        span = answer_age(text)
+        if span:
+            mentions = [AgeMention(span, 0, "self" if asked == "alder" else "other")]
+        elif impossible_age(text):
+            facts.impossible_age = True
+    for mention in mentions:
+        owner = mention.owner
+        if owner == "?":
+            if asked == "alder":
+                owner = "self"
+            elif asked in ("barn_alder", "vem_alder"):
+                owner = "other" if (known_for_vem or "") != "sig" else "self"
+            else:
+                owner = "self" if (known_for_vem or "sig") == "sig" else "other"
+        if owner == "self":
+            facts.own_age = facts.own_age or mention.span
+        else:
+            facts.other_ages.append(mention.span)
+
+    facts.for_vem = who_from(text, facts.own_age)
+    if facts.for_vem == "jag":
+        # A bare first person ("vart ska jag vända mig?") says who it is for only in a message
+        # that describes a need, and only when nobody else was named before.
+        facts.for_vem = "sig" if not known_for_vem and (ranking or facts.own_age) else None
+    if asked in ("for_vem", "vem_alder") and facts.for_vem is None and facts.skipped:
+        facts.for_vem = UNKNOWN
+    if facts.for_vem == "sig" and facts.other_ages and not facts.own_age and not re.search(r"\b(jag|ja)\b", t):
+        facts.for_vem = None
+    if facts.for_vem is None and facts.other_ages and re.search(r"\b(han|hon|hen|sonen|dottern|barnet)\b", t):
+        facts.pronoun_only = True
+    if facts.for_vem == "sig" and facts.other_ages and not facts.own_age and (known_for_vem or "") not in ("", "sig"):
+        facts.for_vem = None
+
+    # topics
+    answering = asked is not None and short
+    facts.topics = [a for a, _ in topics_from(text, intent, ranking, entities, answering)]
+
+    facts.kommun = kommun_from(text)
+    facts.questions = [k for k, p in _QUESTION_RE.items() if p.search(t)]
+    if facts.for_vem == "sig" and "foraldrar_veta" in facts.questions and "anonym" not in facts.questions:
+        facts.questions.append("anonym")
+    facts.anonym = "anonym" in facts.questions or "anonym" in t
+    if "grupp" in facts.questions or intent == "fraga_grupp":
+        facts.format = "grupp"
+    elif "enskilt" in facts.questions or intent == "fraga_individuellt":
+        facts.format = "individuellt"
+    for word, sprak in _LANGUAGES.items():
+        if re.search(rf"\b(pa|in|on) {word}\b|\b{word}\b.*\?", t):
+            facts.sprak = sprak
+    facts.application = _application_needs(t, intent, confidence)
+    if intent == "behovsprovad_insats" and confidence >= 0.5 and not facts.application:
+        facts.questions.append("ansoka")
+    return facts
