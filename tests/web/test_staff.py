@@ -139,8 +139,8 @@ def intervall(s: str, total: bool) -> tuple[int, int]:
         return 1, 4
     if s == "–":
         return (1, 10**6) if total else (5, 10**6)
-    n = int(s)
-    return (max(5, n - 5), n + 4) if total else (n, n)
+    n = int(s)  # every number is rounded to the nearest 5 (issue 12, item 7): 5 = 5–7, 10 = 8–12 …
+    return max(5, n - 2), n + 2
 
 
 def brute_force_linje(celler: list[str], total: str, avrundade: bool = False) -> list[set[int]]:
@@ -361,8 +361,8 @@ def test_admin_sees_every_municipality_and_all_together(app, stat_db):  # noqa: 
     ("fran=2025-W60", "finns inte"),
     ("fran=igår", "till exempel 2025-W07"),
     ("till=2025-13-01", "till exempel 2025-W07"),
-    ("fran=2025-W12&till=2025-W02", "tidigare"),
-    ("fran=2023-W01&till=2025-W01", "högst 53 veckor"),
+    ("kvartal=2025-K5", "Välj ett kvartal"),
+    ("kvartal=2099-K1", "inte slut ännu"),
     ("amne=%3Cscript%3E", "Välj ett ämne"),
     ("kanal=sms", "Välj kanal"),
     ("kommun=stockholm", "Välj en kommun"),
@@ -379,10 +379,12 @@ def test_malformed_filters_give_a_clear_swedish_400(app, query, falt):
 
 def test_lenient_week_spelling_and_defaults(app):
     c = inloggad_klient(app)
+    # old links with weeks show the whole quarter of the last week (fixed publication periods)
     html = text_of(c.get("/personal/?fran=2025w8&till=2025-W12"))
-    assert "Vecka 2025-W08 till och med 2025-W12 (5 veckor)" in html
+    assert "Kvartal 1 2025: vecka 2025-W01 till och med 2025-W13 (13 veckor)" in html
     html = text_of(c.get("/personal/"))
-    assert "(12 veckor)" in html and data.vecka_str(dt.date.today()) in html
+    y, q = data.senaste_avslutade_kvartal(dt.date.today())
+    assert f"Kvartal {q} {y}: vecka" in html
 
 
 # -- what is shown --------------------------------------------------------------------------
@@ -394,17 +396,17 @@ def test_small_cells_and_rounded_totals_on_page_and_csv(app, stat_db):  # noqa: 
     c = inloggad_klient(app)
     html = text_of(c.get(f"/personal/?{PERIOD}"))
     rader = tabell(html, "Antal per ämne och vecka")
-    assert rader[0][1:] == ["Vecka 8 2025", "Vecka 9", "Vecka 10", "Vecka 11", "Vecka 12", "Totalt (avrundat)"]
+    assert rader[0][1:] == ["Vecka 1 2025", *[f"Vecka {w}" for w in range(2, 14)], "Totalt (avrundat)"]
     beroende = next(r for r in rader if r[0] == v.amne_etikett("beroende"))
-    assert beroende[1:6] == ["0", "17", "<5", "0", "0"]
-    assert beroende[6] == "20"   # 17 + x ∈ [15, 24] leaves x = 1…4 open, so the total can be shown
-    assert "3" not in beroende[1:]
+    assert beroende[8:13] == ["0", "15", "<5", "0", "0"]  # weeks 8–12; 17 is rounded to 15
+    assert beroende[-1] == "20"
+    assert "3" not in beroende[1:] and "17" not in beroende[1:]
     ekonomi = next(r for r in rader if r[0] == v.amne_etikett("ekonomi"))
-    assert ekonomi[1:] == ["0", "0", "0", "21", "0", "20"]
+    assert ekonomi[8:13] == ["0", "0", "0", "20", "0"] and ekonomi[-1] == "20"
     rows = las_csv(text_of(c.get(f"/personal/export.csv?{PERIOD}")))
     cell = {(r["tabell"], r["amne"], r["vecka"], r["utfall"], r["kanal"]): r["antal"] for r in rows}
     assert cell[("Ämne per vecka", v.amne_etikett("beroende"), "2025-W10", "", "Chatt och guide")] == "<5"
-    assert cell[("Ämne per vecka", v.amne_etikett("beroende"), "2025-W09", "", "Chatt och guide")] == "17"
+    assert cell[("Ämne per vecka", v.amne_etikett("beroende"), "2025-W09", "", "Chatt och guide")] == "15"
     assert cell[("Ämne per vecka", v.amne_etikett("ekonomi"), "Hela perioden", "", "Chatt och guide")] == "20"
     assert not any(r["antal"] in ("1", "2", "3", "4") for r in rows)
 
@@ -419,7 +421,7 @@ def test_csv_and_page_show_the_same_numbers(app, stat_db):  # noqa: F811
         html = text_of(c.get(f"/personal/?{PERIOD}&kanal={kanal}"))
         rows = las_csv(text_of(c.get(f"/personal/export.csv?{PERIOD}&kanal={kanal}")))
         rader = tabell(html, "Antal per ämne och vecka")
-        veckor = data.veckor_mellan("2025-W08", "2025-W12")
+        veckor = data.veckor_mellan("2025-W01", "2025-W13")
         for r in rader[1:-1]:
             fran_csv = [next(x["antal"] for x in rows if x["tabell"] == "Ämne per vecka" and x["amne"] == r[0]
                              and x["vecka"] == w) for w in [*veckor, "Hela perioden"]]
@@ -437,7 +439,7 @@ def test_chart_works_without_javascript_and_has_a_text_alternative(app, stat_db)
     svg = re.search(r"<svg[^>]*>.*?</svg>", html, re.S).group(0)
     assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
     desc = re.search(r"<desc[^>]*>(.*?)</desc>", svg, re.S).group(1)
-    assert "vecka 9: 12" in desc and "vecka 10: färre än 5" in desc
+    assert "vecka 9: 10" in desc and "vecka 10: färre än 5" in desc
     assert svg.count('class="stapel"') == 1 and svg.count('class="stapel-liten"') == 1
     assert "&lt;5" in svg  # the label, never the true height of a small bar
     # the accessible table: caption and header scopes
@@ -486,28 +488,30 @@ def test_topic_and_channel_filters_select(app, stat_db):  # noqa: F811
 
 # -- the protection rule and attacks on it --------------------------------------------------
 
-def test_rule_hides_a_total_that_would_give_a_small_cell_away():
-    # visible 31, one cell of 4 → true total 35 → rounded 40 → 31 + x ∈ [35, 44] gives x = 4
+def test_rule_hides_a_total_that_would_pin_a_number():
+    # four cells of 1 ("<5", each at least 1) under a total of 4 ("<5", at most 4): each would be
+    # exactly 1 → one of them is hidden, and then none can be worked out
+    plan = skydd.Plan()
+    celler = [plan.post(1, skydd.CELL) for _ in range(4)]
+    total = plan.post(4, skydd.SUMMA)
+    plan.summa(total, celler)
+    skydd.skydda(plan)
+    assert "–" in [plan.visas(i) for i in (*celler, total)]
+    lo, hi, ok = skydd._System(plan).propagate(10_000)
+    assert ok and all(lo[i] < hi[i] for i in (*celler, total))
+    # the issue's old giveaway row (31 visible + 4 under a total of 35) is safe with rounding to 5
     plan = skydd.Plan()
     celler = [plan.post(n, skydd.CELL) for n in (10, 11, 10, 4)]
     total = plan.post(35, skydd.SUMMA)
     plan.summa(total, celler)
     skydd.skydda(plan)
-    assert [plan.visas(i) for i in celler] == ["10", "11", "10", "<5"]
-    assert plan.visas(total) == "–"
-    # the same row with 3: 31 + x ∈ [25, 34] leaves 1, 2, 3 → the total can be shown
-    plan = skydd.Plan()
-    celler = [plan.post(n, skydd.CELL) for n in (10, 11, 10, 3)]
-    total = plan.post(34, skydd.SUMMA)
-    plan.summa(total, celler)
-    skydd.skydda(plan)
-    assert plan.visas(total) == "30"
-    assert skydd.mojliga_varden([10, 11, 10], 1, (25, 34)) == [{1, 2, 3}]
+    assert [plan.visas(i) for i in celler] == ["10", "10", "10", "<5"] and plan.visas(total) == "35"
 
 
-def test_rounding_is_to_the_nearest_ten():
-    assert [skydd.avrunda(n) for n in (5, 14, 15, 24, 25, 35, 45)] == [10, 10, 20, 20, 30, 40, 50]
+def test_rounding_is_to_the_nearest_five():
+    assert [skydd.avrunda(n) for n in (5, 7, 8, 12, 13, 17, 18, 22)] == [5, 5, 10, 10, 15, 15, 20, 20]
     assert skydd.Post(3, skydd.SUMMA).visas() == "<5" and skydd.Post(0, skydd.SUMMA).visas() == "0"
+    assert skydd.Post(6, skydd.CELL).visas() == "5"  # cells too: no count is shown exactly
 
 
 def fyll_svar_data(db, seed: int, kommun="sala", n=22):

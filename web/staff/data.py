@@ -34,6 +34,10 @@ STANDARD_VECKOR = 12
 MAX_VECKOR = 53
 
 VECKA_RE = re.compile(r"^\s*(\d{4})-?[Ww](\d{1,2})\s*$")
+KVARTAL_RE = re.compile(r"^\s*(\d{4})\s*-?\s*[Kk]([1-4])\s*$")
+# The fixed, non-overlapping publication periods: ISO weeks of each quarter (the fourth ends with
+# the year's last week, 52 or 53).
+KVARTAL_VECKOR = {1: (1, 13), 2: (14, 26), 3: (27, 39), 4: (40, 53)}
 
 
 def amnen() -> list[str]:
@@ -76,6 +80,42 @@ def tolka_vecka(text: str) -> str:
     return f"{y}-W{w:02d}"
 
 
+def sista_veckan(ar: int) -> int:
+    return dt.date(ar, 12, 28).isocalendar()[1]
+
+
+def kvartal_for(vecka: str) -> tuple[int, int]:
+    y, w = int(vecka[:4]), int(vecka[6:])
+    return y, next(q for q, (a, b) in KVARTAL_VECKOR.items() if a <= w <= b)
+
+
+def kvartal_granser(ar: int, q: int) -> tuple[str, str]:
+    a, b = KVARTAL_VECKOR[q]
+    return f"{ar}-W{a:02d}", f"{ar}-W{min(b, sista_veckan(ar)):02d}"
+
+
+def kvartal_slut(ar: int, q: int) -> dt.date:
+    """The Sunday that ends the quarter."""
+    return vecka_datum(kvartal_granser(ar, q)[1]) + dt.timedelta(days=6)
+
+
+def senaste_avslutade_kvartal(idag: dt.date) -> tuple[int, int]:
+    y, q = kvartal_for(vecka_str(idag))
+    while kvartal_slut(y, q) >= idag:
+        y, q = (y, q - 1) if q > 1 else (y - 1, 4)
+    return y, q
+
+
+def avslutade_kvartal(idag: dt.date, antal: int = 8) -> list[str]:
+    """The last `antal` quarters that have ended, newest first, as '2025-K1'."""
+    y, q = senaste_avslutade_kvartal(idag)
+    out = []
+    for _ in range(antal):
+        out.append(f"{y}-K{q}")
+        y, q = (y, q - 1) if q > 1 else (y - 1, 4)
+    return out
+
+
 def veckor_mellan(fran: str, till: str) -> list[str]:
     d, end = vecka_datum(fran), vecka_datum(till)
     out = []
@@ -94,11 +134,16 @@ class Urval:
     kanal: str           # "alla", "chatt" or "guide"
 
     @property
+    def kvartal(self) -> str:
+        y, q = kvartal_for(self.fran)
+        return f"{y}-K{q}"
+
+    @property
     def veckor(self) -> list[str]:
         return veckor_mellan(self.fran, self.till)
 
     def params(self) -> dict:
-        out = {"kommun": self.kommun, "fran": self.fran, "till": self.till, "kanal": self.kanal}
+        out = {"kommun": self.kommun, "kvartal": self.kvartal, "kanal": self.kanal}
         if self.amne:
             out["amne"] = self.amne
         return out
@@ -115,31 +160,42 @@ class FelaktigtUrval(ValueError):
 def tolka_urval(args, standard_kommun: str, idag: Optional[dt.date] = None) -> Urval:
     """The GET filters, validated. `standard_kommun` is used when none is given. Raises
     FelaktigtUrval (→ 400 with the messages) for anything malformed. Who may see which
-    municipality is checked by the caller (→ 403)."""
+    municipality is checked by the caller (→ 403).
+
+    The period is always one whole quarter that has ended (`kvartal=2025-K1`; default: the latest
+    one). Old links with `fran`/`till` weeks show the quarter of `till` (or of `fran`)."""
     fel: dict[str, str] = {}
     kommun = (args.get("kommun") or "").strip() or standard_kommun
     if kommun not in (*GRUPPER, ALLA):
         fel["kommun"] = "Välj en kommun i listan."
     idag = idag or dt.date.today()
-    till_text = (args.get("till") or "").strip()
-    fran_text = (args.get("fran") or "").strip()
-    till = fran = None
-    try:
-        till = tolka_vecka(till_text) if till_text else vecka_str(idag)
-    except ValueError as e:
-        fel["till"] = f"Till och med vecka: {e}"
-    try:
-        if fran_text:
-            fran = tolka_vecka(fran_text)
-        elif till:
-            fran = vecka_str(vecka_datum(till) - dt.timedelta(weeks=STANDARD_VECKOR - 1))
-    except ValueError as e:
-        fel["fran"] = f"Från och med vecka: {e}"
-    if fran and till and "fran" not in fel and "till" not in fel:
-        if fran > till:
-            fel["fran"] = "Från-veckan måste vara samma vecka som till-veckan eller tidigare."
-        elif len(veckor_mellan(fran, till)) > MAX_VECKOR:
-            fel["fran"] = f"Välj en period på högst {MAX_VECKOR} veckor."
+    kvartal_text = (args.get("kvartal") or "").strip()
+    kvartal = None
+    if kvartal_text:
+        m = KVARTAL_RE.match(kvartal_text)
+        if not m:
+            fel["kvartal"] = "Välj ett kvartal i listan, till exempel 2025-K1."
+        elif int(m.group(1)) < 2000:
+            fel["kvartal"] = "Välj ett kvartal från år 2000 eller senare."
+        else:
+            kvartal = (int(m.group(1)), int(m.group(2)))
+    else:
+        for name, text in (("till", "Till och med vecka"), ("fran", "Från och med vecka")):
+            raw = (args.get(name) or "").strip()
+            if not raw:
+                continue
+            try:
+                vecka = tolka_vecka(raw)
+            except ValueError as e:
+                fel["kvartal"] = f"{text}: {e}"
+                continue
+            if kvartal is None:
+                kvartal = kvartal_for(vecka)
+        if kvartal is None and not fel:
+            kvartal = senaste_avslutade_kvartal(idag)
+    if kvartal is not None and "kvartal" not in fel and kvartal_slut(*kvartal) >= idag:
+        fel["kvartal"] = (f"Kvartal {kvartal[1]} år {kvartal[0]} är inte slut ännu. Statistiken för ett kvartal "
+                          "visas när kvartalet är slut, så att talen inte ändras efter att de har visats.")
     amne = (args.get("amne") or "").strip() or None
     if amne is not None and amne not in amnen():
         fel["amne"] = "Välj ett ämne i listan."
@@ -148,6 +204,7 @@ def tolka_urval(args, standard_kommun: str, idag: Optional[dt.date] = None) -> U
         fel["kanal"] = "Välj kanal: chatt och guide, bara chatten eller bara guiden."
     if fel:
         raise FelaktigtUrval(fel)
+    fran, till = kvartal_granser(*kvartal)
     return Urval(kommun=kommun, fran=fran, till=till, amne=amne, kanal=kanal)
 
 

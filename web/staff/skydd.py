@@ -3,18 +3,21 @@ page and in the CSV export is shown.
 
 The rule (also explained on the page, in Swedish):
 
-1. A cell (one count in a table) of 1–4 is shown as "<5". 0 is shown as 0. Other cells are exact.
-2. A total (row, column, grand total) is computed from the true counts and rounded to the nearest
-   10 (5–14 → 10, 15–24 → 20 …); a total of 1–4 is shown as "<5", 0 as 0.
-3. Then we play the attacker: from everything that is published — visible cells, "<5" meaning
-   1–4, a rounded total R meaning R−5 … R+4 — we derive by repeated addition and subtraction what
-   each number can be (interval propagation over every "this = the sum of those" relation). For a
-   single row or column this gives exactly the same answer as trying every combination of the
-   suppressed cells (each 1–4) by brute force; across rows, columns, tables and filter views it
-   goes further, so that combining several rows, the chat/guide split or another filter does not
-   help either. If a number that is really 1–4 would be pinned to one value, a total involved in
-   that deduction is shown as "–" instead (and, only where a total cannot help, a cell), and
-   everything is checked again until no small number can be worked out.
+0. Publication periods are fixed and do not overlap: one ISO quarter (weeks 1–13, 14–26, 27–39,
+   40–52/53), shown only when it has ended (data.py). So two requests never publish two different
+   versions of the same counts: "W40–41" and "W41–42" are both the same quarter, and a quarter's
+   numbers no longer change once anyone can see them (nothing to learn by adding visits and
+   watching a number move).
+1. Every number, cell or total: 0 is shown as 0, 1–4 as "<5", anything else rounded to the nearest
+   5 (5–7 → 5, 8–12 → 10, 13–17 → 15 …). No count is ever shown exactly, so someone who added k known
+   visits to a cell through the public guide learns the rest only to within the rounding.
+2. Then we play the attacker: from everything that is published — "<5" meaning 1–4, a rounded R
+   meaning R−2 … R+2 (5 meaning 5–7) — we derive by repeated addition and subtraction what each
+   number can be (interval propagation over every "this = the sum of those" relation, across rows,
+   columns, tables and the three channel views). If any number that is not 0 would be pinned to one
+   value, a number involved in that deduction is shown as "–" instead (totals first, cells only where
+   a total cannot help), and everything is checked again until no number can be worked out exactly.
+   Every number, not only 1–4: a known injection of k visits turns an exact n + k into an exact n.
 
 The caller describes the publication as a `Plan`: numbers (`Post`, with the true count, whether it
 is a cell or a total, and how willingly it may be hidden) and sum relations (`summa(parent,
@@ -38,9 +41,12 @@ DOLD = "–"
 SMA = "<5"
 
 
+BAS = 5                 # every number ≥ 5 is rounded to the nearest multiple of this
+
+
 def avrunda(n: int) -> int:
-    """To the nearest 10, halves upwards (5 → 10, 14 → 10, 15 → 20); never Python's banker's round."""
-    return ((n + 5) // 10) * 10
+    """To the nearest 5, halves upwards (7 → 5, 8 → 10, 12 → 10, 13 → 15); never banker's rounding."""
+    return ((n + BAS // 2) // BAS) * BAS
 
 
 @dataclass
@@ -59,7 +65,7 @@ class Post:
             return DOLD
         if v < 5:
             return SMA
-        return str(v) if self.typ == CELL else str(avrunda(v))
+        return str(avrunda(v))
 
     def intervall(self) -> tuple[int, int]:
         """What a reader learns from the shown text (never tighter than the truth)."""
@@ -71,10 +77,8 @@ class Post:
             return (5, INF) if self.typ == CELL and v >= 5 else (1, INF)
         if v < 5:
             return 1, 4
-        if self.typ == CELL:
-            return v, v
         r = avrunda(v)
-        return max(5, r - 5), r + 4
+        return max(5, r - BAS // 2), r + BAS // 2
 
     @property
     def sortering(self) -> float:
@@ -86,7 +90,7 @@ class Post:
             return -1.0
         if v < 5:
             return 2.5
-        return float(v if self.typ == CELL else avrunda(v))
+        return float(avrunda(v))
 
 
 class Plan:
@@ -256,7 +260,9 @@ def skydda(plan: Plan, max_varv: int = 10_000) -> Plan:
     """Applies the rule to the plan (marks posts `dold`) and returns it. Deterministic: the same
     counts always give the same shown numbers, whichever view or export is asked for."""
     system = _System(plan)
-    kansliga = [i for i, p in enumerate(plan.poster) if p.varde in LITEN]
+    # Every number that is not 0: none may be pinned (with injected visits, an exact large number
+    # gives away the small number under it).
+    kansliga = [i for i, p in enumerate(plan.poster) if p.varde > 0]
     if not kansliga:
         return plan
     max_steg = 200 * (len(system.cons) + 10) + 100_000
@@ -266,7 +272,7 @@ def skydda(plan: Plan, max_varv: int = 10_000) -> Plan:
             avslojade = [i for i in kansliga if lo[i] == hi[i]]
         else:  # could not finish the check: assume the worst
             logger.warning("Skyddsberäkningen blev inte klar; fler summor döljs")
-            avslojade = [i for i in kansliga if lo[i] >= hi[i] - 3]
+            avslojade = [i for i in kansliga if lo[i] >= hi[i] - 1]
         if not avslojade:
             return plan
         dolj: set[int] = set()

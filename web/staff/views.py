@@ -1,6 +1,7 @@
 """Routes under /personal/ and the `flask personal …` commands."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Optional
 from urllib.parse import urlsplit
 
@@ -121,12 +122,27 @@ def _bygg_sida(urval: Urval) -> sidor.Sida:
     return sidor.bygg(skyddad, urval, katalog, andra)
 
 
+def kvartal_namn(kvartal: str) -> str:
+    return f"Kvartal {kvartal[-1]} {kvartal[:4]}"
+
+
+def _kvartalval(args) -> list[tuple[str, str]]:
+    """The quarters that have ended (the latest eight), and the one asked for if it is older."""
+    val = data.avslutade_kvartal(dt.date.today())
+    asked = (args.get("kvartal") or "").strip()
+    if asked and asked not in val and data.KVARTAL_RE.match(asked):
+        val.append(asked)
+    return [(k, kvartal_namn(k)) for k in val]
+
+
 def _formular(user, args) -> dict:
     return {
         "kommunval": _kommunval(user),
         "amnesval": [(a, data.amne_etikett(a)) for a in data.amnen()],
         "kanalval": list(KANALER.items()),
-        "varden": {k: (args.get(k) or "").strip()[:20] for k in ("kommun", "fran", "till", "amne", "kanal")},
+        "kvartalval": _kvartalval(args),
+        "kvartal_namn": kvartal_namn,
+        "varden": {k: (args.get(k) or "").strip()[:20] for k in ("kommun", "kvartal", "amne", "kanal")},
         "utfall_etiketter": list(statistics.UTFALL.items()),
     }
 
@@ -153,7 +169,7 @@ def export_csv():
     except FelaktigtUrval as e:
         raise Fel(400, "Filtret gick inte att använda: " + " ".join(e.fel.values())) from None
     sida = _bygg_sida(urval)
-    namn = f"insatsguiden-statistik-{urval.kommun}-{urval.fran}-{urval.till}.csv"
+    namn = f"insatsguiden-statistik-{urval.kommun}-{urval.kvartal}.csv"
     return Response(sidor.csv_text(sida), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{namn}"'})
 
