@@ -128,8 +128,12 @@ def _owner(before: str) -> str:
 def _is_duration(before: str, after: str, unit: str) -> bool:
     if re.match(r"^\s*gammal", after):
         return False
-    if unit.startswith("ar") and unit != "ar":   # "N-åring", "N-årig", "N års": always an age
+    if unit.startswith("ar") and unit not in ("ar", "ars"):   # "N-åring", "N-årig": always an age
         return False
+    if unit == "ars" and re.match(r"^\s*(aktenskap|forhallande|relation|missbruk|erfarenhet|tid)", after):
+        return True
+    # "i snart två år", "i nästan tre år": look past the adverb
+    before = re.sub(r"\s(snart|nastan|typ|ungefar|over|bara|ca|cirka|runt)\s*$", " ", before)
     if unit in ("manader", "manad", "man", "veckor", "v"):
         # months are a baby's age only when the phrase says so ("är 3 månader", "bebisen 8 mån")
         return not re.search(r"\b(ar|bara|bebis(en)?|baby|hon|han|hen|dottern|sonen|pa|blir|fyller|lilla|"
@@ -167,6 +171,8 @@ def ages_in(text: str) -> list[AgeMention]:
     for m in _AGE_VERB.finditer(t):
         value = number(m.group(2))
         after = t[m.end():]
+        if m.group(2) in ("en", "ett"):   # articles: "det e en kille", "hon är ett barn"
+            continue
         if value is None or value > 100 or (m.group(1) in ("ar", "e") and value < 1):
             continue
         if re.match(r"^\s*(kr|kronor|ganger|gang|timmar|minuter|dagar|veckor|st|personer|barn|procent|%|:|\.\d|"
@@ -192,8 +198,9 @@ def ages_in(text: str) -> list[AgeMention]:
                 continue
             age = grade + 6
         add((age, age), m.start(), m.end())
+    numeric = bool(found)
     for pattern, span in _STAGE_RE:
-        for m in pattern.finditer(t):
+        for m in pattern.finditer(t) if not numeric else ():
             owner = "self" if span[0] >= 65 and re.search(r"\b(jag|ja)\b", t) else "other"
             add(span, m.start(), m.end(), owner)
     found.sort(key=lambda a: a.start)
@@ -235,6 +242,7 @@ _CHILD = re.compile(
     r"|\b(sonen|dottern|grabben|ungen|ungarna|barnen|barnet|bebisen|babyn|tonaringen|pojken|flickan)\b"
     r"|\b(en|ett|tva|tre)\s+(\d{1,2}\s?-?\s?aring|\w+aring(ar)?)\b|\b(my (son|daughter|child|kid|kids))\b"
     r"|\b(som (mamma|pappa|forälder|foralder)|vi som foraldrar|jag som (mamma|pappa|foralder))\b"
+    r"|\b(en|som) (arg|dalig|trott|bra|ensamstaende|ny|ung|sjalvstandig) (mamma|pappa|foralder)\b"
     r"|\b(mamma|pappa) (till|at) (en|ett|tva|tre|\w+)\b|\bjag har (en|ett|tva|tre|fyra) (barn|son|dotter|soner|dottrar|\w*aring)")
 _RELATIVE = re.compile(
     r"\b(min|mitt|mina|var|vart)\s+(man|fru|make|maka|sambo|partner|pojkvan|flickvan|kille|karl|gubbe|"
@@ -263,7 +271,12 @@ _PARENT_OF_RESIDENT = re.compile(r"\b(min|mina)\s+(mamma|pappa|foraldrar|mor|far
                                  r"skriker|ar full|mar daligt|knarkar|bråkar)")
 
 
-def who_from(text: str, own_age: Optional[Span] = None) -> Optional[str]:
+_PARENTING = re.compile(r"\b(foralder|foraldraskap|uppfostr|som mamma|som pappa|mitt barn (ar|har|mar)|"
+                        r"(min|var) (son|dotter) (ar|har|mar|vill|gar|dricker|roker|vagrar|skolkar)|hur (ska|kan) "
+                        r"(jag|vi) (hjalpa|bemota|prata med) (honom|henne|hen|barnet|barnen))")
+
+
+def who_from(text: str, own_age: Optional[Span] = None, other_ages: Optional[list] = None) -> Optional[str]:
     """Who the help is for: "sig", "mitt-barn", "anhorig", "familj", or None when the text doesn't say."""
     t = fold(text).strip().rstrip(".!?")
     if t in _SHORT_WHO:
@@ -272,6 +285,10 @@ def who_from(text: str, own_age: Optional[Span] = None) -> Optional[str]:
     if young and _PARENT_OF_RESIDENT.search(t):
         return "sig"   # a young person about their own parents: help for the young person
     if _CHILD.search(t) and not young:
+        # "dottern tycker att jag ska prata med någon": a child named in passing by someone who
+        # gives their own age and writes about themself is not a question about the child.
+        if own_age and own_age[0] >= 18 and not other_ages and not _PARENTING.search(t):
+            return "sig"
         return "mitt-barn"
     if _COUPLE.search(t):
         return "familj"
@@ -494,7 +511,7 @@ def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = No
         else:
             facts.other_ages.append(mention.span)
 
-    facts.for_vem = who_from(text, facts.own_age)
+    facts.for_vem = who_from(text, facts.own_age, facts.other_ages)
     if facts.for_vem == "jag":
         # A bare first person ("vart ska jag vända mig?") says who it is for only in a message
         # that describes a need, and only when nobody else was named before.

@@ -27,6 +27,30 @@ _AKUT = [
     r"\b(tagit|tog|svalt) (en massa|massa|for manga|alla) (tabletter|piller)\b",
     r"\boverdos",
 ]
+# Danger described by what a person has done or is about to do, without the usual words. Each is
+# specific enough alone: preparations, a place of danger, being locked in or threatened now.
+_AKUT_UTAN_NYCKELORD = [
+    r"\b(samlat|sparat|raknat|kopt|tagit fram|lagt fram|hamstrat)( ihop| pa)? (alla |mina |en massa |massa )?"
+    r"(tabletter(na)?|piller|somntabletter|rep(et)?)\b",
+    r"\bavskedsbrev|\b(skrivit|skrev) (ett )?(brev|sms|meddelande) till (mamma|pappa|min|alla|mina).*"
+    r"\b(orkar|racker|kvar|inte langre|farval|hejda|ingen|slut)\b",
+    r"\b(orkar|racker|kvar|inte langre|ingen|slut)\b.*\b(skrivit|skrev) (ett )?(brev|avskedsbrev)\b",
+    r"\bstar (pa|vid|uppe pa) (bron|taket|kanten|spar(et|en)|perrongen|racket|balkongen)\b",
+    r"\borkar inte (vara kvar|finnas|finnas kvar|leva) (langre|mer)\b",
+    r"\bvill inte (vakna|finnas|finnas kvar)( mer| langre| igen)?\b",
+    r"\bingen (skulle|kommer att) (ens )?(marka|sakna)( det| mig|om jag)",
+    r"\b(far|ska) (min bastis|min van|mamma|pappa|nagon|hon|han) (fa |ta hand om )?(min katt|min hund|mina saker)\b",
+    r"\blast(e)? in mig\b|\blast (ytterdorren|dorren) (och|o) (tagit|tog)|\b(tagit|tog) min telefon (och|o) last",
+    r"\b(ar|star) utanfor (dorren|fonstret|huset|lagenheten)\b.*\b(sparkar|bankar|skriker|hotar|slar)",
+    r"\b(sparkar|bankar) (pa|in) dorren\b",
+    r"\bska (jag )?fa se vad som hander\b|\bingen kommer (att )?leta efter mig\b",
+    r"\b(skrek|skriker) .*\b(sluta|hjalp)\b.*\b(tyst|slag|kastar|slar)|\bkastar saker pa (henne|honom|mig|barnen)",
+    r"\b(har|med) (en )?kniv\b.*\b(hotar|hotade|skadar|dodar|nu)\b|\bhotar (mig |oss )?med (kniv|vapen|pistol)",
+    r"\b(full|berusad|packad|drucken|druckit)\b.*\b(kora|kor|koer)\b.*\b(barn|barnen|lillebror|lillasyster|sonen|"
+    r"dottern|bebisen|honom|henne)\b",
+    r"\b(tagit|tog|svalde|svalt) (en massa|massa|for manga|alla|typ \d+|\d+) (tabletter|piller|alvedon|ipren)",
+    r"\bsitter (i bilen|i garaget) med motorn",
+]
 # Things that mention the past or a hypothetical: let the trained classifier decide.
 _INTE_NU = [r"\bforut\b", r"\btidigare\b", r"\bfor (ett|tva|nagra|manga) ar sedan\b", r"\bhar haft\b", r"\bmar battre nu\b"]
 # Idioms that contain alarming words but are harmless.
@@ -36,7 +60,7 @@ _OFARLIGT = [
     r"\bskrattade ihjal\b",
 ]
 
-_AKUT_RE = [re.compile(p) for p in _AKUT]
+_AKUT_RE = [re.compile(p) for p in _AKUT + _AKUT_UTAN_NYCKELORD]
 _INTE_NU_RE = [re.compile(p) for p in _INTE_NU]
 _OFARLIGT_RE = [re.compile(p) for p in _OFARLIGT]
 

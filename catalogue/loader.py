@@ -133,7 +133,7 @@ def _alltid_behovsprovade(data_dir: Path) -> tuple[AlltidBehovsprovad, ...]:
     return tuple(
         AlltidBehovsprovad(
             id=d["id"], namn=d["namn"], lagrum=d["lagrum"], forklaring=" ".join(d["forklaring"].split()),
-            nyckelord=tuple(d.get("nyckelord") or ()), kalla=d["kalla"],
+            nyckelord=tuple(d.get("nyckelord") or ()), kalla=d["kalla"], amnen=tuple(d.get("amnen") or ()),
         )
         for d in doc["insatser"]
     )

@@ -186,3 +186,4 @@ class AlltidBehovsprovad:
     forklaring: str
     nyckelord: tuple[str, ...]
     kalla: str
+    amnen: tuple[str, ...] = ()  # topics with insatser that help meanwhile, without an application

@@ -222,6 +222,11 @@ def respond(state: State, text: str, latest: dict) -> Reply:
             reply.say(line)
         record(state, "kraver_ansokan", "ekonomiskt_bistand" if "ekonomiskt-bistand" in facts.application
                else "behovsprovad_insats")
+        if not state.amnen:
+            # What helps meanwhile without an application (budget advice beside ekonomiskt bistånd...).
+            state.amnen = list(dict.fromkeys(a for item in items for a in item.amnen))[:3]
+            if state.amnen:
+                reply.say("Medan du väntar på beslut, eller vid sidan av, finns stöd som du kan få utan att ansöka.")
 
     if facts.impossible_age and asked:
         reply.say(replies.NOT_AN_AGE)
