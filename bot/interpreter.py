@@ -69,6 +69,11 @@ _NUMBER = rf"(\d{{1,3}}|{_WORD_NUMBER})"
 _AGE_UNIT = re.compile(rf"\b{_NUMBER}\s?-?\s?(ar(?:ing(?:en|ar)?|ig|s)?|manader|manad|man|veckor|v)\b(?!\s*sedan)")
 _AGE_VERB = re.compile(rf"\b(ar|e|fyller|fyllde|blir|pa|typ|runt|cirka|ca|nastan|snart|bara|ungefar)\s+{_NUMBER}\b")
 _AGE_PAREN = re.compile(r"\((\d{1,2})\)|\b(\d{1,2})\s?(?:bast|bst)\b|\b[mfpk](\d{2})\b|\b(\d{1,2})[mfpk]\b")
+# "min lillebror 16 röker", "sonen 14 har": a bare number right after a person word
+_AGE_AFTER_PERSON = re.compile(
+    r"\b(son|sonen|dotter|dottern|lillebror|lillasyster|storebror|storasyster|bror|syster|kille|killen|tjej|"
+    r"tjejen|grabb|grabben|pojke|pojken|flicka|flickan|barnbarn|kompis|van|jag|ja|pappa|mamma|mor|far|make|maka)"
+    r",?\s+(\d{1,2})\b(?!\s*(kr|kronor|st|ganger|gang|timmar|minuter|dagar|veckor|manader|ar|%|:))")
 _SCHOOL = re.compile(r"\b(?:gar i|i)\s+(ettan|tvaan|trean|fyran|femman|sexan|sjuan|attan|nian)\b"
                      r"|\b(?:ak|arskurs|klass)\s?(\d{1,2})\b")
 _RANGE = re.compile(r"\b(\d{1,3})\s?[-–]\s?(\d{1,3})\s?(ar)?\b")
@@ -186,6 +191,8 @@ def ages_in(text: str) -> list[AgeMention]:
                 not re.search(r"\b(ar|e|fyller|blir|hon|han|jag|gammal)\b", t[max(0, m.start() - 15): m.start()]):
             continue
         add((value, value), m.start(2), m.end())
+    for m in _AGE_AFTER_PERSON.finditer(t):
+        add((int(m.group(2)), int(m.group(2))), m.start(2), m.end(2), "self" if m.group(1) in ("jag", "ja") else "other")
     for m in _AGE_PAREN.finditer(t):
         digits = next(g for g in m.groups() if g)
         add((int(digits), int(digits)), m.start(), m.end())
@@ -240,6 +247,9 @@ _CHILD = re.compile(
     r"bebis|baby|lilla|stora|yngsta|aldsta|\d{1,2}\s?-?\s?aring|\w+aring|tvillingar|styvson|styvdotter|bonusbarn|"
     r"bonusson|bonusdotter|kille pa \d+|tjej pa \d+|fosterbarn|adoptivbarn|barnen)\b"
     r"|\b(sonen|dottern|grabben|ungen|ungarna|barnen|barnet|bebisen|babyn|tonaringen|pojken|flickan)\b"
+    r"|\b(min|mitt|mina|var|vart)\s+(sons|dotters|barns|grabbs)\b"
+    r"|\b(bonus|styv)?(pappa|mamma|foralder|mormor|morfar|farmor|farfar) till (en|ett|tva|min|mitt) "
+    r"(kille|tjej|pojke|flicka|barn|\w*aring|son|dotter|barnbarn)\b"
     r"|\b(en|ett|tva|tre)\s+(\d{1,2}\s?-?\s?aring|\w+aring(ar)?)\b|\b(my (son|daughter|child|kid|kids))\b"
     r"|\b(som (mamma|pappa|forälder|foralder)|vi som foraldrar|jag som (mamma|pappa|foralder))\b"
     r"|\b(en|som) (arg|dalig|trott|bra|ensamstaende|ny|ung|sjalvstandig) (mamma|pappa|foralder)\b"
@@ -248,7 +258,8 @@ _RELATIVE = re.compile(
     r"\b(min|mitt|mina|var|vart)\s+(man|fru|make|maka|sambo|partner|pojkvan|flickvan|kille|karl|gubbe|"
     r"mamma|pappa|mor|far|foralder|foraldrar|bror|syster|brorsa|syrra|brorsan|syrran|systers|brors|mammas|"
     r"pappas|kompis|kompisar|van|vanner|vaninna|polare|granne|barnbarn|mormor|morfar|farmor|farfar|moster|"
-    r"faster|morbror|farbror|kusin|svarmor|svarfar|svager|svagerska|elev|dotters|sons|exman|exfru|ex|"
+    r"faster|morbror|farbror|kusin|svarmor|svarfar|svager|svagerska|elev|exman|exfru|ex|lillebror|"
+    r"lillasyster|storebror|storasyster|brorson|systerson|brorsdotter|systerdotter|"
     r"kollega|klasskompis|flickvans|pojkvans|sambos|mans|frus)\b"
     r"|\b(det galler|galler det|om|for|till|at|hjalpa|stotta|orolig for)\s+(pappa|mamma|farsan|morsan|"
     r"mormor|morfar|farmor|farfar|min \w+)\b"
@@ -451,6 +462,8 @@ class Facts:
     english: bool = False
     impossible_age: bool = False
     pronoun_only: bool = False   # refers back to the same person ("han", "hon") without a new relation
+    topic_strength: float = 0.0  # the main topic's score (classifier + vocabulary)
+    follow_up: bool = False      # a short question about what was said or shown ("kan vi gå dit?")
 
 
 def _application_needs(t: str, intent: Optional[str], confidence: float) -> list[str]:
@@ -527,7 +540,13 @@ def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = No
 
     # topics
     answering = asked is not None and short
-    facts.topics = [a for a, _ in topics_from(text, intent, ranking, entities, answering)]
+    scored = topics_from(text, intent, ranking, entities, answering)
+    facts.topics = [a for a, _ in scored]
+    facts.topic_strength = scored[0][1] if scored else 0.0
+    words = re.findall(r"\w+", t)
+    facts.follow_up = len(words) <= 30 and ("?" in text or bool(re.match(r"^(kan|far|maste|hur|vad|vart|var|vem|"
+                                                                         r"finns|ar|blir|kostar|ska)\b", t))) \
+        and bool(re.search(r"\b(dit|dar|den|det|dom|de|dem|er|ni|nagot|nat|nan|nagon|sen|da)\b", t))
 
     facts.kommun = kommun_from(text)
     facts.questions = [k for k, p in _QUESTION_RE.items() if p.search(t)]

@@ -87,6 +87,11 @@ def merge(state: State, facts: Facts, metadata_kommun: Optional[str]) -> Optiona
     elif not state.kommun and metadata_kommun in default_catalogue().kommuner:
         state.kommun = metadata_kommun
 
+    if facts.topics and state.recommended and not (set(facts.topics) & set(state.amnen)) and \
+            facts.follow_up and facts.topic_strength < 0.6:
+        # "kan vi gå dit fast vi knappt pratar med varandra?": a question about what was shown, not
+        # a new need, unless the message names a new need clearly.
+        facts.topics = []
     if facts.topics:
         new = [a for a in facts.topics if a not in state.amnen]
         if state.amnen and not (set(facts.topics) & set(state.amnen)):
