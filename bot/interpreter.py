@@ -404,6 +404,10 @@ _SUBSTANCE_TOPIC = {"alkohol": "beroende", "cannabis": "beroende", "narkotika": 
 _ROLE_TOPICS = {"anhorig", "foraldraskap"}
 
 
+# "drog ner tröjan" is the verb dra, not the noun droger (both stem to "drog").
+_VERB_DROG = re.compile(r"\bdrog (ner|upp|ut|in|bort|ivag|hem|over|fram|av|med|till|sig|ihop|pa sig)\b")
+
+
 def topics_from(text: str, intent: Optional[str], ranking: list[dict], entities: Iterable[dict],
                 answering: bool) -> list[tuple[str, float]]:
     """Topics with a score, best first: the classifier's ranking confirmed by the vocabulary."""
@@ -414,7 +418,7 @@ def topics_from(text: str, intent: Optional[str], ranking: list[dict], entities:
     for amne, info in v.amnen().items():
         if t == fold(info["etikett"]):
             return [(amne, 1.0)]
-    vocabulary = topics_in(normalise(text))
+    vocabulary = topics_in(_VERB_DROG.sub(r"dro \1", normalise(text)))
     for r in ranking:
         amne = TOPIC_FROM_INTENT.get(r.get("name") or "")
         if r.get("name") == "fraga_foraldraprogram":
@@ -464,6 +468,7 @@ class Facts:
     pronoun_only: bool = False   # refers back to the same person ("han", "hon") without a new relation
     topic_strength: float = 0.0  # the main topic's score (classifier + vocabulary)
     follow_up: bool = False      # a short question about what was said or shown ("kan vi gå dit?")
+    switch: bool = False         # says outright that this is another matter ("en annan grej")
 
 
 def _application_needs(t: str, intent: Optional[str], confidence: float) -> list[str]:
@@ -543,10 +548,12 @@ def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = No
     scored = topics_from(text, intent, ranking, entities, answering)
     facts.topics = [a for a, _ in scored]
     facts.topic_strength = scored[0][1] if scored else 0.0
+    facts.switch = bool(re.search(r"\b(en annan (grej|sak|fraga)|nat annat|nagot annat ocksa|det galler (nagot|nat) "
+                                  r"annat|inte darfor jag skriver|det viktigaste (just nu )?ar|egentligen handlar det om|"
+                                  r"en sak till|ocksa en fraga|ny fraga)\b", t))
     words = re.findall(r"\w+", t)
-    facts.follow_up = len(words) <= 30 and ("?" in text or bool(re.match(r"^(kan|far|maste|hur|vad|vart|var|vem|"
-                                                                         r"finns|ar|blir|kostar|ska)\b", t))) \
-        and bool(re.search(r"\b(dit|dar|den|det|dom|de|dem|er|ni|nagot|nat|nan|nagon|sen|da)\b", t))
+    facts.follow_up = len(words) <= 40 and ("?" in text or bool(re.match(r"^(och |men )?(kan|far|maste|hur|vad|vart|var|"
+                                                                         r"vem|finns|ar|blir|kostar|ska|behovs)\b", t)))
 
     facts.kommun = kommun_from(text)
     facts.questions = [k for k, p in _QUESTION_RE.items() if p.search(t)]

@@ -48,7 +48,11 @@ _AKUT_UTAN_NYCKELORD = [
     r"\b(har|med) (en )?kniv\b.*\b(hotar|hotade|skadar|dodar|nu)\b|\bhotar (mig |oss )?med (kniv|vapen|pistol)",
     r"\b(full|berusad|packad|drucken|druckit)\b.*\b(kora|kor|koer)\b.*\b(barn|barnen|lillebror|lillasyster|sonen|"
     r"dottern|bebisen|honom|henne)\b",
-    r"\b(tagit|tog|svalde|svalt) (en massa|massa|for manga|alla|typ \d+|\d+) (tabletter|piller|alvedon|ipren)",
+    r"\b(tagit|tog|svalde|svalt) (en massa|massa|for manga|alla|typ \d+|\d+) (\w*tabletter\w*|\w*piller|alvedon|ipren)",
+    r"\b(skickade|skrev|skickat|skrivit) (ett )?(sms|meddelande|snap|brev)\b.*\b(forlat for allt|farval|"
+    r"krama \w+ fran (mig|henne|honom)|ta hand om (mamma|pappa|lillebror|lillasyster|katten|hunden))",
+    r"\b(liten|lilla|litet|grannens)\b.*\b(barn|kille|tjej|pojke|flicka|bebis)\b.*\b(ute|balkongen|trapphuset)\b.*"
+    r"\b(minus \d+|iskallt|pyjamas|ingen oppnar)\b",
     r"\bsitter (i bilen|i garaget) med motorn",
 ]
 # Things that mention the past or a hypothetical: let the trained classifier decide.

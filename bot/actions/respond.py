@@ -88,9 +88,9 @@ def merge(state: State, facts: Facts, metadata_kommun: Optional[str]) -> Optiona
         state.kommun = metadata_kommun
 
     if facts.topics and state.recommended and not (set(facts.topics) & set(state.amnen)) and \
-            facts.follow_up and facts.topic_strength < 0.6:
-        # "kan vi gå dit fast vi knappt pratar med varandra?": a question about what was shown, not
-        # a new need, unless the message names a new need clearly.
+            facts.follow_up and not facts.switch:
+        # "kan vi gå dit fast vi knappt pratar med varandra?", "måste pappan också godkänna?": a
+        # question about what was shown, not a new need, unless the message says it is another matter.
         facts.topics = []
     if facts.topics:
         new = [a for a in facts.topics if a not in state.amnen]
@@ -227,10 +227,12 @@ def respond(state: State, text: str, latest: dict) -> Reply:
             reply.say(line)
         record(state, "kraver_ansokan", "ekonomiskt_bistand" if "ekonomiskt-bistand" in facts.application
                else "behovsprovad_insats")
-        if not state.amnen:
+        meanwhile = [a for item in items for a in item.amnen]
+        if meanwhile and not state.recommended:
             # What helps meanwhile without an application (budget advice beside ekonomiskt bistånd...).
-            state.amnen = list(dict.fromkeys(a for item in items for a in item.amnen))[:3]
-            if state.amnen:
+            had = bool(state.amnen)
+            state.amnen = list(dict.fromkeys(state.amnen[:1] + meanwhile + state.amnen[1:]))[:3]
+            if not had:
                 reply.say("Medan du väntar på beslut, eller vid sidan av, finns stöd som du kan få utan att ansöka.")
 
     if facts.impossible_age and asked:
