@@ -303,7 +303,14 @@ def who_from(text: str, own_age: Optional[Span] = None, other_ages: Optional[lis
         return "mitt-barn"
     if _COUPLE.search(t):
         return "familj"
-    if _RELATIVE.search(t):
+    if re.search(r"\bsom anhorig\b", t):
+        return "anhorig"
+    relative = _RELATIVE.search(t)
+    if relative and re.search(r"^(\W*\w+){0,7}?\W*\b(mig|mej)\b", t[relative.end():]) and \
+            not re.search(r"\b(orolig for|det galler|hjalpa|stotta)\b", t):
+        # "min sambo slängde ut mig", "min man har aldrig slagit mig": the writer is the one affected
+        return "sig"
+    if relative:
         if _PARENT_OF_RESIDENT.search(t) and re.search(r"\b(jag ar|jag e) (\d{1,2}|\w+) ?(ar)?\b", t) and young:
             return "sig"
         return "anhorig"
@@ -469,6 +476,7 @@ class Facts:
     topic_strength: float = 0.0  # the main topic's score (classifier + vocabulary)
     follow_up: bool = False      # a short question about what was said or shown ("kan vi gå dit?")
     switch: bool = False         # says outright that this is another matter ("en annan grej")
+    explicit_who: bool = False   # names whom it is for outright ("det gäller", "för mig som mamma")
 
 
 def _application_needs(t: str, intent: Optional[str], confidence: float) -> list[str]:
@@ -530,6 +538,9 @@ def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = No
             facts.other_ages.append(mention.span)
 
     facts.for_vem = who_from(text, facts.own_age, facts.other_ages)
+    facts.explicit_who = bool(re.search(r"\b(det galler|galler det|for (mig|min|mitt|mina|oss|honom|henne)|"
+                                        r"till (mig|min|mitt|honom|henne)|som (mamma|pappa|anhorig|foralder|foraldrar))\b", t)) \
+        or (asked in ("for_vem", "vem_alder"))
     if facts.for_vem == "jag":
         # A bare first person ("vart ska jag vända mig?") says who it is for only in a message
         # that describes a need, and only when nobody else was named before.

@@ -94,20 +94,25 @@ def merge(state: State, facts: Facts, metadata_kommun: Optional[str]) -> Optiona
         facts.topics = []
     if facts.topics:
         new = [a for a in facts.topics if a not in state.amnen]
-        if state.amnen and not (set(facts.topics) & set(state.amnen)):
+        if state.amnen and not (set(facts.topics) & set(state.amnen)) and (state.recommended or facts.switch):
             # A different need. After a recommendation nothing carries over unless the message
             # points back at the same person ("han", "hon") or names the person again.
-            if state.recommended:
-                keep = facts.pronoun_only and facts.for_vem is None
-                state.new_need(keep_person=keep)
-                if not keep and facts.for_vem is None and not facts.own_age and not facts.other_ages:
-                    note = replies.NEW_NEED
+            keep = facts.pronoun_only and facts.for_vem is None
+            state.new_need(keep_person=keep)
+            if not keep and facts.for_vem is None and not facts.own_age and not facts.other_ages:
+                note = replies.NEW_NEED
             state.amnen = list(facts.topics)
+        elif state.amnen and not (set(facts.topics) & set(state.amnen)):
+            # More of the same picture before we answered: the first need stays the main one.
+            state.amnen = list(dict.fromkeys(state.amnen[:2] + facts.topics))[:3]
         else:
             state.amnen = [facts.topics[0]] + [a for a in state.amnen if a != facts.topics[0]] + \
                 [a for a in new if a != facts.topics[0]]
             state.amnen = list(dict.fromkeys(state.amnen))[:3]
 
+    if facts.for_vem and state.for_vem and state.for_vem != UNKNOWN and facts.for_vem != state.for_vem and \
+            not (facts.explicit_who or facts.correction or facts.switch):
+        facts.for_vem = None   # a person named in passing later ("min fru sover inte") is not a new asker
     if facts.for_vem:
         if facts.for_vem != state.for_vem and state.for_vem and state.for_vem != UNKNOWN:
             state.barn_alder = [] if not facts.other_ages else state.barn_alder
