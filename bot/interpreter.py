@@ -254,6 +254,20 @@ _CHILD = re.compile(
     r"|\b(som (mamma|pappa|forälder|foralder)|vi som foraldrar|jag som (mamma|pappa|foralder))\b"
     r"|\b(en|som) (arg|dalig|trott|bra|ensamstaende|ny|ung|sjalvstandig) (mamma|pappa|foralder)\b"
     r"|\b(mamma|pappa) (till|at) (en|ett|tva|tre|\w+)\b|\bjag har (en|ett|tva|tre|fyra) (barn|son|dotter|soner|dottrar|\w*aring)")
+_CHILD_NOUN = (r"(son|sonen|soner|dotter|dottern|dottrar|dottrarna|barn|barnen|barnet|pojke|pojkar|pojkarna|flicka|"
+               r"flickor|grabb|grabbar|unge|ungar|tonaring|tonarsson|tonarsdotter|bonusbarn|bonusdotter|bonusson|"
+               r"styvson|styvdotter|fosterbarn|fosterson|fosterdotter|barnbarn|barnbarnet|mellanbarnet|yngsta|aldsta|"
+               r"\d+-aring|\w+aring|\d+-ariga? (son|dotter|kille|tjej)|tvillingar)")
+_CHILD_WIDE = re.compile(
+    rf"\b(min|mitt|mina|var|vart|vara|en|ett|tva|tre|fyra|fem|har|vi har|jag har|med)\s+(\w+\s+)?{_CHILD_NOUN}\b"
+    r"|\b(fosterbarn|adopterat|adoptivbarn|tonarsson|tonarsdotter|bonusdotter|bonusson|styvson|styvdotter|"
+    r"barnbarnet|mellanbarnet|vi ar tva (mammor|pappor))\b")
+_RELATIVE_SUBJECT = re.compile(
+    r"(^|[.!?]\s*|\b(och|men|for att)\s+)(pappa|mamma|farsan|morsan|farfar|farmor|mormor|morfar|kompisen|lillasyster|"
+    r"lillebror|storebror|storasyster|syrran|brorsan|grannen|grannens \w+|min bastis|bastisen)\b"
+    r"|\b(at|for) (en|min) (kompis|van|vaninna|polare)\b|\bmin bastis\b")
+_HELPING = re.compile(r"\b(hjalpa (henne|honom|dem|hen)|orolig for (henne|honom|dem|hen)|hur (far|kan) (han|hon|hen|de) "
+                      r"(fa )?hjalp|fa hjalp att sluta|for (henne|honom|hen)\b)")
 _RELATIVE = re.compile(
     r"\b(min|mitt|mina|var|vart)\s+(man|fru|make|maka|sambo|partner|pojkvan|flickvan|kille|karl|gubbe|"
     r"mamma|pappa|mor|far|foralder|foraldrar|bror|syster|brorsa|syrra|brorsan|syrran|systers|brors|mammas|"
@@ -293,9 +307,16 @@ def who_from(text: str, own_age: Optional[Span] = None, other_ages: Optional[lis
     if t in _SHORT_WHO:
         return _SHORT_WHO[t]
     young = own_age is not None and own_age[1] < 18
+    if re.search(r"\b(vi ar en familj|hela familjen|(mamma|pappa) och jag|jag och (mamma|pappa)|jag och min "
+                 r"(sambo|man|fru|partner)|min (sambo|man|fru|partner) och jag)\b", t) and \
+            re.search(r"\b(tillsammans|brakar|vi som|oss|vill andra)\b", t):
+        return "familj"
+    if _PARENT_OF_RESIDENT.search(t) and not _HELPING.search(t) and \
+            re.search(r"\b(jag (orkar|vill inte|mar|kan inte|ar radd)|vara hemma|hemma ar)\b", t):
+        return "sig"   # the writer's own situation at home: help for the writer
     if young and _PARENT_OF_RESIDENT.search(t):
         return "sig"   # a young person about their own parents: help for the young person
-    if _CHILD.search(t) and not young:
+    if (_CHILD.search(t) or _CHILD_WIDE.search(t)) and not young:
         # "dottern tycker att jag ska prata med någon": a child named in passing by someone who
         # gives their own age and writes about themself is not a question about the child.
         if own_age and own_age[0] >= 18 and not other_ages and not _PARENTING.search(t):
@@ -310,6 +331,10 @@ def who_from(text: str, own_age: Optional[Span] = None, other_ages: Optional[lis
             not re.search(r"\b(orolig for|det galler|hjalpa|stotta)\b", t):
         # "min sambo slängde ut mig", "min man har aldrig slagit mig": the writer is the one affected
         return "sig"
+    if not relative and _RELATIVE_SUBJECT.search(t) and not young:
+        return "anhorig"
+    if not relative and _RELATIVE_SUBJECT.search(t) and young and _HELPING.search(t):
+        return "anhorig"
     if relative:
         if _PARENT_OF_RESIDENT.search(t) and re.search(r"\b(jag ar|jag e) (\d{1,2}|\w+) ?(ar)?\b", t) and young:
             return "sig"

@@ -54,9 +54,26 @@ _AKUT_UTAN_NYCKELORD = [
     r"\b(liten|lilla|litet|grannens)\b.*\b(barn|kille|tjej|pojke|flicka|bebis)\b.*\b(ute|balkongen|trapphuset)\b.*"
     r"\b(minus \d+|iskallt|pyjamas|ingen oppnar)\b",
     r"\bsitter (i bilen|i garaget) med motorn",
+    r"\b(i garaget|i bilen) med motorn (igang|pa)\b",
+    r"\b(ska|tanker|kommer att|vill) hoppa (fran|fra|ner fran|av) (taket|bron|balkongen|tornet|\w+ vaningen)",
+    r"\b(star|sitter|ar) (pa|vid|uppe pa) (\w+ )?(taket|bron|kanten|tagsparet|sparet|sparen|perrongen|racket|"
+    r"balkongracket|balkongkanten)\b",
+    r"\bvet hur jag ska gora det\b|\bgor (jag )?slut pa allt\b|\bsista gangen jag skriver\b",
+    r"\b(sager|skriker|skrev|hotar) att (han|hon|hen|de|dom) ska (doda|ta|skada|sla ihjal) (mig|oss|barnen)\b",
+    r"\b(ska|kommer att|tanker) (ta sitt liv|ta livet av sig|hanga sig|skjuta sig|doda sig)\b",
+    r"\b(lagt fram|tagit fram|har) (rakbladen|rakblad|repet|ett rep|pistolen|vapnet)\b.*\b(nu|sista|ikvall|i natt)\b|"
+    r"\blagt fram (rakbladen|rakblad|repet|tabletterna)",
+    r"\b(tagit|tog|svalde|svalt) (alla|massa|en massa) (mina|sina|hennes|hans) \w*(tabletter|piller)",
+    r"\b(full|packad|dackat|dackad|berusad|drucken|hog)\b.*\b(ensam med|ska (precis )?kora|kor ivag|kora ivag)\b",
+    r"\bskrev ['\"]?forlat for allt|\bforlat for allt['\"]? (till mig|i ett sms)",
+    r"\b(skurit|skar) sig (djupt|illa)|\bslutar inte (att )?bloda\b",
+    r"\b(slar|sparkar|misshandlar|knivhugger) .{0,40}\b(just nu|nu|precis nu)\b",
+    r"\bmed kniv\b.*\b(utanfor|dorren|ska ta mig|hotar)|\b(utanfor|vid) (min |var )?dorr(en)?\b.*\bkniv\b",
+    r"\b(har bestamt mig|det ar bestamt)\b.*\b(imorgon|ikvall|i natt|slut)\b",
 ]
 # Things that mention the past or a hypothetical: let the trained classifier decide.
-_INTE_NU = [r"\bforut\b", r"\btidigare\b", r"\bfor (ett|tva|nagra|manga) ar sedan\b", r"\bhar haft\b", r"\bmar battre nu\b"]
+_INTE_NU = [r"\bforut\b", r"\btidigare\b", r"\bfor (\w+|\d+) (ar|manader|veckor) (sedan|sen)\b", r"\bhar haft\b",
+            r"\bmar battre nu\b", r"\binte nu\b", r"\b(vart?|vem|hur|vad) \w+ (jag|man) .*\b(om|ifall) (min|mitt|han|hon|man)\b"]
 # Idioms that contain alarming words but are harmless.
 _OFARLIGT = [
     r"\bsla (gras|graset|upp|ihop|av|pa)\b",

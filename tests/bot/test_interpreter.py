@@ -1,0 +1,119 @@
+"""The one interpreter: facts from informal Swedish, deterministic where Swedish is regular."""
+import pytest
+
+from bot.interpreter import ages_in, answer_age, impossible_age, interpret, kommun_from, who_from
+
+NEED = {"intent": {"name": "behov_beroende", "confidence": 0.6},
+        "intent_ranking": [{"name": "behov_beroende", "confidence": 0.6}], "entities": []}
+
+
+def facts(text, **kw):
+    return interpret(text, NEED, **kw)
+
+
+@pytest.mark.parametrize("text,own,other", [
+    ("grabben på 17 röker på", None, [(17, 17)]),
+    ("hon är 13 nu och vill inte gå till skolan", None, [(13, 13)]),
+    ("jag är 14 och mamma dricker", (14, 14), []),
+    ("bebisen är 8 månader", None, [(0, 0)]),
+    ("vi har en 3-åring och en 7-åring som bråkar jämt", None, [(3, 3), (7, 7)]),
+    ("jag är fjorton", (14, 14), []),
+    ("min dotter är sjutton år", None, [(17, 17)]),
+    ("han går i nian", None, [(15, 15)]),
+    ("min lillebror 16 röker på", None, [(16, 16)]),
+    ("jag är bonuspappa till en kille på 14", None, [(14, 14)]),
+    ("det gäller pappa, han är 80", None, [(80, 80)]),
+    ("jag har druckit i 20 år och är 45 år", (45, 45), []),
+])
+def test_ages_in_running_text(text, own, other):
+    f = facts(text)
+    assert f.own_age == own and f.other_ages == other
+
+
+@pytest.mark.parametrize("text", [
+    "ligger efter med hyran 3 månader", "han har druckit i 10 år", "för 5 år sedan slog han mig",
+    "vi har varit gifta i 20 år", "hej jag bor i sverige två år nu", "jag har bott här i tre år",
+    "vi har varit ihop 12 år", "sjukskriven för depression i snart två år", "efter 51 års äktenskap",
+    "det e en kille i min klass som hotar mig", "jag har 3 barn", "det kostar 500 kr",
+])
+def test_durations_counts_and_articles_are_not_ages(text):
+    assert ages_in(text) == []
+
+
+@pytest.mark.parametrize("answer,span", [
+    ("16", (16, 16)), ("typ 15", (15, 15)), ("sexton", (16, 16)), ("13–17 år", (13, 17)), ("Under 15", (0, 14)),
+    ("65 eller äldre", (65, 110)), ("3–12 år", (3, 12)),
+])
+def test_an_answer_to_how_old_keeps_a_range_as_a_range(answer, span):
+    assert answer_age(answer) == span
+
+
+def test_range_button_is_never_an_invented_exact_age():
+    f = facts("3–12 år", asked="barn_alder", known_for_vem="mitt-barn")
+    assert f.other_ages == [(3, 12)]
+
+
+def test_impossible_ages():
+    assert impossible_age("300") and impossible_age("-3") and not impossible_age("16")
+
+
+@pytest.mark.parametrize("text,who", [
+    ("Mig själv", "sig"), ("Mitt barn", "mitt-barn"), ("min son röker på", "mitt-barn"),
+    ("min man dricker varje kväll", "anhorig"), ("min systers kille slår henne", "anhorig"),
+    ("det gäller pappa", "anhorig"), ("jag är 15 och min pappa dricker", "sig"),
+    ("min sambo slängde ut mig igår", "sig"), ("vi bråkar hela tiden, jag och min man", "familj"),
+    ("Jag hittade en grinder i min sons rum", "mitt-barn"), ("jag är mormor till en pojke på 10 år", "mitt-barn"),
+    ("hej jag är 62 år och dottern tycker att jag ska prata med någon", "sig"),
+])
+def test_who_the_help_is_for(text, who):
+    assert facts(text).for_vem == who
+
+
+def test_a_bare_first_person_in_a_question_does_not_say_who():
+    assert interpret("vart ska jag vända mig då?", {}).for_vem is None
+
+
+@pytest.mark.parametrize("text,kommun", [
+    ("jag bor i Fjugesta", "lekeberg"), ("vi bor i Gottsunda", "uppsala"), ("här i Sollebrunn", "alingsas"),
+    ("Alingsås", "alingsas"), ("jag bor i Sala", "sala"), ("hej", None),
+])
+def test_municipality_by_name_or_locality(text, kommun):
+    assert kommun_from(text) == kommun
+
+
+@pytest.mark.parametrize("text,question", [
+    ("kan man vara anonym?", "anonym"), ("syns det nånstans?", "anonym"), ("hur många gånger får man gå?", "antal"),
+    ("kostar det något?", "kostnad"), ("vart ska jag vända mig då?", "vart"),
+    ("får mina föräldrar veta?", "foraldrar_veta"), ("hur ansöker man?", "ansoka"),
+])
+def test_questions_inside_a_message(text, question):
+    assert question in facts(text).questions
+
+
+def test_money_for_rent_needs_an_application():
+    assert "ekonomiskt-bistand" in facts("kan ni betala hyran den här månaden?").application
+
+
+@pytest.mark.parametrize("text", ["jag dör av skratt", "vi brukar döda tiden med kort", "kan ni slå gräset hos mamma"])
+def test_everyday_danger_words_are_no_alarm(text):
+    assert not interpret(text, {"intent": {"name": "akut_fara", "confidence": 0.9}}).acute
+
+
+@pytest.mark.parametrize("text", ["står på bron nu, ingen skulle ens märka det", "har samlat ihop tabletter, det räcker nu",
+                                  "han har låst in mig i sovrummet", "tog alla sömntabletterna för 20 min sen"])
+def test_acute_danger_without_the_usual_words(text):
+    assert facts(text).acute
+
+
+def test_a_correction_is_marked():
+    assert facts("nej förresten, hon är 13").correction
+
+
+def test_english_is_recognised():
+    assert interpret("my son drinks too much, where can I get help?", {}).english
+
+
+def test_spelling_without_swedish_letters_and_typos_still_finds_the_topic():
+    no_intent = {"intent_ranking": []}
+    assert "ekonomi" in interpret("jag ar skulldsatt hos kronofogen", no_intent).topics
+    assert "psykisk-ohalsa" in interpret("jag mar sa daligt, grater varje dag", no_intent).topics
