@@ -67,7 +67,15 @@ _WORD_NUMBER = (r"(?:" + "|".join(sorted(list(_ONES) + list(_TENS), key=len, rev
 _NUMBER = rf"(\d{{1,3}}|{_WORD_NUMBER})"
 # "N år"/"N-åring"/"N månader"/"N veckor" and "är/fyller/på N" are age expressions; durations are not.
 _AGE_UNIT = re.compile(rf"\b{_NUMBER}\s?-?\s?(ar(?:ing(?:en|ar)?|ig|s)?|manader|manad|man|veckor|v)\b(?!\s*sedan)")
-_AGE_VERB = re.compile(rf"\b(ar|e|fyller|fyllde|blir|pa|typ|runt|cirka|ca|nastan|snart|bara|ungefar)\s+{_NUMBER}\b")
+_AGE_VERB = re.compile(rf"\b(ar|e|fyller|fyllde|blir|pa|typ|runt|cirka|ca|nastan|snart|bara|ungefar|im|i'm|am)\s+{_NUMBER}\b")
+# "3 och 5 år", "är 16 och 14": a list of ages; "mellan 15 och 17": a range
+_AGE_LIST = re.compile(r"\b(?:ar|pa|e)?\s*(\d{1,2})(?:,\s*(\d{1,2}))?\s+och\s+(\d{1,2})\s*(ar\b(?!\s*(sedan|sen)))?")
+_AGE_BETWEEN = re.compile(r"\bmellan (\d{1,2}) och (\d{1,2})\b")
+_SELF_INTRO = re.compile(r"\b(?:jag ar|ar) (?:en|ett) (?:\w+ )?(?:mamma|pappa|kvinna|man|kille|tjej|pensionar|student)"
+                         r" pa (\d{1,3})\b|\bjag heter \w+,? (\d{1,2})\b")
+_FUTURE = re.compile(r"^\s*(nasta|i (januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|"
+                     r"december|var|host|sommar|vinter)|om (en|ett|tva|\d+)|snart|imorgon|pa (mandag|tisdag|onsdag|"
+                     r"torsdag|fredag|lordag|sondag))")
 _AGE_PAREN = re.compile(r"\((\d{1,2})\)|\b(\d{1,2})\s?(?:bast|bst)\b|\b[mfpk](\d{2})\b|\b(\d{1,2})[mfpk]\b")
 # "min lillebror 16 röker", "sonen 14 har": a bare number right after a person word
 _AGE_AFTER_PERSON = re.compile(
@@ -117,7 +125,9 @@ _OTHER_WORDS = re.compile(
     r"mamma|pappa|mor|far|mamman|pappan|man|fru|sambo|partner|pojkvan|flickvan|kille|tjej|barnbarn|"
     r"mormor|morfar|farmor|farfar|kompis|van|vannen|elev|eleven|aring|aringen|styvson|styvdotter|bonusbarn|"
     r"brorson|brorsdotter|systerson|systerdotter|grannen|mannen|frun|ett|en|the|he|she|my son|my daughter|"
-    r"tvillingar(na)?|yngsta|aldsta|lilla|stora)\b")
+    r"tvillingar(na)?|yngsta|aldsta|lilla|stora|pojke|flicka|brorsa|polare|polaren|granne|grannens|kompisen|"
+    r"bonusdotter|bonusson|bonusbarn|styvson|styvdotter|fosterbarn|barnbarnet|pojkar|flickor|dottrar|soner|"
+    r"ungarna|tonarsson|tonarsdotter|make|maka|sambo|sambon)\b")
 
 
 def _owner(before: str) -> str:
@@ -160,6 +170,23 @@ def ages_in(text: str) -> list[AgeMention]:
         taken.append((start, end))
         found.append(AgeMention(span, start, owner or _owner(t[:start])))
 
+    for m in _SELF_INTRO.finditer(t):
+        digits = m.group(1) or m.group(2)
+        add((int(digits), int(digits)), m.start(), m.end(), "self")
+    for m in _AGE_BETWEEN.finditer(t):
+        a, b = int(m.group(1)), int(m.group(2))
+        if a < b:
+            add((a, b), m.start(), m.end())
+    for m in _AGE_LIST.finditer(t):
+        values = [int(g) for g in (m.group(1), m.group(2), m.group(3)) if g]
+        before = t[: m.start()]
+        if not (m.group(4) or re.search(r"\b(ar|e|pa|barn|pojkar|flickor|dottrar|soner|ungar|ungarna|barnen)\s*$", before)):
+            continue
+        owner = _owner(before)
+        for i, value in enumerate(values):
+            if value <= 100:
+                found.append(AgeMention((value, value), m.start() + i, owner))
+        taken.append((m.start(), m.end()))
     for m in _RANGE.finditer(t):
         a, b = int(m.group(1)), int(m.group(2))
         if a < b <= 110 and not re.match(r"^\s*(kr|kronor|tkr|procent|%|timmar|min|minuter|dagar|ganger)", t[m.end():]):
@@ -171,7 +198,12 @@ def ages_in(text: str) -> list[AgeMention]:
         if unit in ("manader", "manad", "man", "veckor", "v"):
             years = 0 if unit in ("veckor", "v") else value // 12
             add((years, years), m.start(), m.end())
+        elif unit.startswith("aring") or unit == "arig":
+            own = re.search(r"\b(jag ar|jag e|ar jag) (en |ett )?$", t[: m.start()])
+            add((value, value), m.start(), m.end(), "self" if own else "other")
         else:
+            if re.search(r"\bfyller\s*$", t[: m.start()]) and _FUTURE.match(t[m.end():]):
+                value -= 1
             add((value, value), m.start(), m.end())
     for m in _AGE_VERB.finditer(t):
         value = number(m.group(2))
@@ -180,7 +212,10 @@ def ages_in(text: str) -> list[AgeMention]:
             continue
         if value is None or value > 100 or (m.group(1) in ("ar", "e") and value < 1):
             continue
-        if re.match(r"^\s*(kr|kronor|ganger|gang|timmar|minuter|dagar|veckor|st|personer|barn|procent|%|:|\.\d|"
+        if m.group(1) == "fyller" and _FUTURE.match(after):
+            value -= 1   # "fyller 18 nästa vecka": 17 now
+        if re.match(r"^\s*(mammor|pappor|syskon|stycken|vuxna|foraldrar|kvinnor|man|killar|tjejer|"
+                    r"kr|kronor|ganger|gang|timmar|minuter|dagar|veckor|st|personer|barn|procent|%|:|\.\d|"
                     r"tabletter|piller|ol|glas|flaskor|ar sedan|ar sen|on|pa)\b", after):
             continue
         if m.group(1) == "pa" and not re.search(r"\b(grabben|tjejen|killen|sonen|dottern|barnet|ungen|pojken|"
@@ -373,18 +408,24 @@ def kommun_from(text: str) -> Optional[str]:
 # -- questions inside a message ---------------------------------------------------------------
 
 QUESTIONS = {
-    "anonym": r"\banonym|\bsyns? det|\bmaste jag (saga|beratta|uppge) (vem|mitt namn|namn)|\butan att (saga|beratta|"
+    "anonym": r"\banonym|\bsyns? det|\butan att det syns|\bsyns (nagonstans|nanstans|nagon stans)|\bmaste jag (saga|beratta|uppge) (vem|mitt namn|namn)|\butan att (saga|beratta|"
               r"uppge) (vem|namn)|\bhemligt?\b|\bjournal|\bregistrera|\bskrivs? (det )?ner|\bsparas?\b.*\b(uppgift|"
               r"namn)|\bfar (nagon|ngn|ngon|skolan|jobbet|min chef) veta|\bkommer (nagon|ngn) (att )?fa veta|"
               r"\bsekretess|\btystnadsplikt|\bbankid|\bidentitet|\bpersonnummer\b.*\?|\bnamn\b.*\?",
-    "foraldrar_veta": r"\b(far|maste|kommer|ska) (mina|min) (foraldrar|mamma|pappa|morsa|farsa|vardnadshavare)"
+    "foraldrar_veta": r"\butan att (mina foraldrar|mamma|pappa|de|dom|min mamma|min pappa) (far veta|vet|sager ja|"
+                      r"godkanner|marker)|\bfar (mamma och pappa|mamma|pappa|mina foraldrar) veta|\bmaste (mamma|pappa|"
+                      r"mina foraldrar) (skriva pa|godkanna|veta)|\bforaldrars? (tillatelse|godkannande|ok)|"
+                      r"\bforaldrarnas (tillatelse|godkannande|ok)|\b(mina foraldrar|mamma|pappa) sager ja|"
+                      r"\b(far|maste|kommer|ska) (mina|min) (foraldrar|mamma|pappa|morsa|farsa|vardnadshavare)"
                       r"\s*(att )?(fa )?(veta|reda|informeras|beratta|godkanna|saga ja)|\b(mina )?(foraldrar|mamma|"
                       r"pappa|morsan|farsan) (far|maste|kommer att|kommer) (veta|fa veta|reda pa)|\butan att mina "
                       r"(foraldrar|mamma|pappa)|\bberatta for (mina foraldrar|mamma|pappa)|\bsamtycke|\bgodkannande",
     "antal": r"\bhur (manga|ofta|lange) (ganger|traffar|samtal|veckor|ar|manader|gar|haller|far)|\bhur manga\b|"
              r"\bhur lang tid|\bhur lange\b|\bantal (ganger|samtal)",
-    "kostnad": r"\bkosta(r|d)?\b|\bavgift|\bgratis|\bbetala (for|nagot|nat)|\bvad tar (ni|dom|de)|\bpris",
-    "vart": r"\bvart (ska|vander|kan|gar) (jag|man|vi)|\bvem (ska|kan) (jag|man|vi) (ringa|kontakta|prata med|vanda)|"
+    "kostnad": r"\bkosta(r|d)?\b|\bmaste (man|jag|vi) betala|\bavgift|\bgratis|\bbetala (for|nagot|nat)|\bvad tar (ni|dom|de)|\bpris",
+    "vart": r"\bvart (ska|vander|kan|gar) (jag|man|vi|hon|han|hen|de)|\bvem (kontaktar|ringer) (man|jag|vi)|"
+            r"\bvem ska (jag|hon|han|vi|man) (kontakta|ringa|prata med|vanda sig till)|\bhur (kontaktar|nar) (jag|man|vi)|"
+            r"\bhur far (jag|man|vi) kontakt|\bvem (ska|kan) (jag|man|vi) (ringa|kontakta|prata med|vanda)|"
             r"\bhur (kommer|tar) (jag|man|vi) (i )?kontakt|\bvar (vander|ringer|anmaler) (jag|man)|\btelefonnummer|"
             r"\bnummer till|\bhur gor (jag|man|vi)\b.*(kontakt|borja|anmal)|\bvart vander|\bwho (do|can) i (call|contact)"
             r"|\bhow do i contact|\bwhere (do|can) i",
@@ -506,15 +547,21 @@ class Facts:
 
 def _application_needs(t: str, intent: Optional[str], confidence: float) -> list[str]:
     catalogue = default_catalogue()
-    hits = [a.id for a in catalogue.alltid_behovsprovade if any(re.search(rf"\b{re.escape(fold(w))}", t)
-                                                               for w in a.nyckelord)]
+    # whole words: "familjehemsförälder" asks for nothing, "sista" is not "SiS", and a past placement
+    # ("var placerad i fosterhem som barn") is no request
+    hits = [a.id for a in catalogue.alltid_behovsprovade
+            if any(re.search(rf"\b{re.escape(fold(w))}(en|et|er|erna|ar|arna|s)?\b", t) for w in a.nyckelord)]
+    if re.search(r"\b(var|har varit|blev) (placerad|placerat) ", t):
+        hits = [h for h in hits if h != "familjehem"]
     money = re.search(r"\b(betala (hyran|rakningar|mat|elen)|pengar (till|for) (mat|hyran|hyra|rakningar)|"
                       r"ekonomiskt bistand|forsorjningsstod|socialbidrag|bidrag|har inga pengar|inga pengar kvar|"
-                      r"pengar till mat|rad med hyran|hjalp med hyran|lana pengar|fa pengar)\b", t)
+                      r"pengar till mat|rad med hyran|hjalp med hyran|lana pengar|fa pengar|hjalp med pengar|klarar inte rakningarna)\b", t)
     if (money or (intent == "ekonomiskt_bistand" and confidence >= 0.4)) and "ekonomiskt-bistand" not in hits:
         ids = {a.id for a in catalogue.alltid_behovsprovade}
         if "ekonomiskt-bistand" in ids:
             hits.append("ekonomiskt-bistand")
+    if re.search(r"\bboende (dar|med) .*\b(dygnet runt|personal)\b", t) and "boende-aldre-funktionsnedsattning" not in hits:
+        hits.append("boende-aldre-funktionsnedsattning")
     return hits
 
 
@@ -548,8 +595,17 @@ def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = No
             mentions = [AgeMention(span, 0, "self" if asked == "alder" else "other")]
         elif impossible_age(text):
             facts.impossible_age = True
+    names_someone = bool(_CHILD.search(t) or _CHILD_WIDE.search(t) or _RELATIVE.search(t) or _RELATIVE_SUBJECT.search(t))
+    self_ages = [m for m in mentions if m.owner == "self"]
+    if facts.correction and len(self_ages) > 1:
+        mentions = [m for m in mentions if m.owner != "self"] + [self_ages[-1]]
     for mention in mentions:
         owner = mention.owner
+        before = t[:mention.start]
+        if owner == "?" and asked is None and names_someone and not re.search(r"\b(jag|ja|im|i'm)\b", before) and \
+                (_CHILD.search(before) or _CHILD_WIDE.search(before) or _RELATIVE.search(before)
+                 or _RELATIVE_SUBJECT.search(before)):
+            owner = "other"
         if owner == "?":
             if asked == "alder":
                 owner = "self"
@@ -593,8 +649,6 @@ def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = No
 
     facts.kommun = kommun_from(text)
     facts.questions = [k for k, p in _QUESTION_RE.items() if p.search(t)]
-    if facts.for_vem == "sig" and "foraldrar_veta" in facts.questions and "anonym" not in facts.questions:
-        facts.questions.append("anonym")
     facts.anonym = "anonym" in facts.questions or "anonym" in t
     if "grupp" in facts.questions or intent == "fraga_grupp":
         facts.format = "grupp"
