@@ -542,6 +542,7 @@ class Facts:
     topic_strength: float = 0.0  # the main topic's score (classifier + vocabulary)
     follow_up: bool = False      # a short question about what was said or shown ("kan vi gå dit?")
     switch: bool = False         # says outright that this is another matter ("en annan grej")
+    describes_need: bool = False # reads as a description of a problem, not a detail ("jobbar heltid")
     explicit_who: bool = False   # names whom it is for outright ("det gäller", "för mig som mamma")
 
 
@@ -644,6 +645,9 @@ def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = No
                                   r"annat|inte darfor jag skriver|det viktigaste (just nu )?ar|egentligen handlar det om|"
                                   r"en sak till|ocksa en fraga|ny fraga)\b", t))
     words = re.findall(r"\w+", t)
+    facts.describes_need = facts.switch or (len(words) >= 8 and facts.topic_strength >= 0.5) or bool(re.search(
+        r"\b(mar|orolig|problem|svart|jobbigt|radd|hjalp|stod|orkar|klarar|brakar|dricker|slar|hotar|kris|ledsen|"
+        r"ensam|skulder|arg)\b", t))
     facts.follow_up = len(words) <= 40 and ("?" in text or bool(re.match(r"^(och |men )?(kan|far|maste|hur|vad|vart|var|"
                                                                          r"vem|finns|ar|blir|kostar|ska|behovs)\b", t)))
 

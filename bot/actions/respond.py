@@ -88,9 +88,10 @@ def merge(state: State, facts: Facts, metadata_kommun: Optional[str]) -> Optiona
         state.kommun = metadata_kommun
 
     if facts.topics and state.recommended and not (set(facts.topics) & set(state.amnen)) and \
-            facts.follow_up and not facts.switch:
+            ((facts.follow_up and not facts.switch) or not facts.describes_need):
         # "kan vi gå dit fast vi knappt pratar med varandra?", "måste pappan också godkänna?": a
-        # question about what was shown, not a new need, unless the message says it is another matter.
+        # question about what was shown, not a new need, unless the message says it is another matter;
+        # nor is a detail such as "jobbar heltid, helst efter fyra".
         facts.topics = []
     if facts.topics:
         new = [a for a in facts.topics if a not in state.amnen]
