@@ -645,9 +645,10 @@ def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = No
                                   r"annat|inte darfor jag skriver|det viktigaste (just nu )?ar|egentligen handlar det om|"
                                   r"en sak till|ocksa en fraga|ny fraga)\b", t))
     words = re.findall(r"\w+", t)
-    facts.describes_need = facts.switch or (len(words) >= 8 and facts.topic_strength >= 0.5) or bool(re.search(
-        r"\b(mar|orolig|problem|svart|jobbigt|radd|hjalp|stod|orkar|klarar|brakar|dricker|slar|hotar|kris|ledsen|"
-        r"ensam|skulder|arg)\b", t))
+    facts.describes_need = facts.switch or bool(re.search(
+        r"\b(mar|orolig|problem|svart|jobbigt|radd|hjalp|stod|orkar|klarar|brakar|brak|dricker|super|knarkar|roker|"
+        r"spelar|slar|slog|hotar|hot|kris|ledsen|ensam|skulder|skuld|arg|dog|grater|angest|vald|sover inte|sjuk|"
+        r"polis|kriminell|haktad|hemlos|vrakt|skilj\w*|separer\w*|stress\w*|deprimerad|nedstamd|mobbad|rad)\b", t))
     facts.follow_up = len(words) <= 40 and ("?" in text or bool(re.match(r"^(och |men )?(kan|far|maste|hur|vad|vart|var|"
                                                                          r"vem|finns|ar|blir|kostar|ska|behovs)\b", t)))
 
