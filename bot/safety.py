@@ -64,7 +64,7 @@ _AKUT_UTAN_NYCKELORD = [
     r"\b(lagt fram|tagit fram|har) (rakbladen|rakblad|repet|ett rep|pistolen|vapnet)\b.*\b(nu|sista|ikvall|i natt)\b|"
     r"\blagt fram (rakbladen|rakblad|repet|tabletterna)",
     r"\b(tagit|tog|svalde|svalt) (alla|massa|en massa) (mina|sina|hennes|hans) \w*(tabletter|piller)",
-    r"\b(full|packad|dackat|dackad|berusad|drucken|hog)\b.*\b(ensam med|ska (precis )?kora|kor ivag|kora ivag)\b",
+    r"\b(\w*full|packad|dackat|dackad|berusad|drucken|hog)\b.*\b(ensam med|ska (precis )?kora|kor ivag|kora ivag)\b",
     r"\bskrev ['\"]?forlat for allt|\bforlat for allt['\"]? (till mig|i ett sms)",
     r"\b(skurit|skar) sig (djupt|illa)|\bslutar inte (att )?bloda\b",
     r"\b(slar|sparkar|misshandlar|knivhugger) .{0,40}\b(just nu|nu|precis nu)\b",

@@ -185,6 +185,11 @@ PERSONAL_DATA = ("Jag behöver inte ditt namn, personnummer, telefonnummer, din 
                  "bort det och sparar det inte. Du kan vara anonym här.")
 ENGLISH_NOTE = ("In English: I answer in Swedish. For help in English, call the municipality's social services "
                 "and ask for an interpreter; in an emergency, call 112.")
+OTHER_LANGUAGE = (
+    "Jag kan tyvärr bara svenska. Skriv gärna på svenska, även med enkla ord. Du kan också ringa kommunens "
+    "socialtjänst och be om tolk. Om någon är i fara: ring 112.\n"
+    "I can only answer in Swedish. You can call the municipality's social services and ask for an interpreter. "
+    "In an emergency, call 112.")
 ACUTE_FOLLOW_UP = ("Du är inte ensam. Om du inte är i fara just nu kan du berätta mer, så hjälper jag dig att hitta "
                    "stöd i kommunen.")
 NEW_NEED = "Jag förstår det som en ny fråga, så jag utgår inte från det du berättade tidigare."

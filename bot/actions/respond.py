@@ -268,6 +268,8 @@ def respond(state: State, text: str, latest: dict) -> Reply:
     elif facts.acute or facts.application:
         if facts.acute:
             reply.say(replies.ACUTE_FOLLOW_UP)
+    elif intent == "annat_sprak" and not facts.english:
+        reply.say(replies.OTHER_LANGUAGE)
     elif facts.greeting:
         reply.say(replies.WELCOME, replies.TOPIC_QUESTION[1][:6])
     elif facts.thanks:

@@ -1,4 +1,5 @@
-"""Custom actions against the real catalogue: replay a saved tracker state, assert the exact events."""
+"""action_respond against the real catalogue: replay a saved tracker state, assert the exact events;
+then the dialogue's failure kinds of issue 10, each as a conversation through respond()."""
 import asyncio
 import json
 from pathlib import Path
@@ -8,15 +9,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.formular import ActionNoteraBehov, ValidateBehovForm
-from bot.actions.information import ActionAnonymitet, ActionKraverAnsokan, ActionForklaraInsats
-from bot.actions.rekommendation import ActionBerattaMer, ActionNagotAnnat, ActionRekommendera
-from bot.actions.sakerhet import ActionAkut, ActionPersonuppgift
+from bot.actions.respond import ActionRespond, respond
+from bot.actions.state import State
 from catalogue.loader import default_catalogue
 from catalogue.routing import Profil, route
 
 TRACKERS = Path(__file__).parent / "trackers"
-DOMAIN = {"slots": {}, "responses": {}, "forms": {"behov_form": {"required_slots": ["kommun", "amnen", "for_vem", "alder"]}}}
 
 
 @pytest.fixture(autouse=True)
@@ -24,135 +22,175 @@ def _stats(tmp_path, monkeypatch):
     monkeypatch.setattr("catalogue.statistics.DEFAULT_DB", tmp_path / "statistik.db")
 
 
-def tracker_from(name=None, *, slots=None, text="", intent="nlu_fallback", entities=(), metadata=None, active_loop=None):
-    if name:
-        state = json.loads((TRACKERS / name).read_text(encoding="utf-8"))
-    else:
-        state = {"sender_id": "test", "slots": {}, "latest_message": {}, "events": [], "paused": False,
-                 "followup_action": None, "active_loop": {}, "latest_action_name": "action_listen"}
-        state["latest_message"] = {"text": text, "intent": {"name": intent, "confidence": 0.9},
-                                   "entities": list(entities), "metadata": metadata or {}}
-    base = {"kommun": None, "amnen": None, "for_vem": None, "alder": None, "barn_alder": None, "samtycke": None,
-            "format": None, "anonym": None, "visade": None, "sida": 0, "requested_slot": None}
-    state["slots"] = {**base, **state["slots"], **(slots or {})}
-    if active_loop:
-        state["active_loop"] = {"name": active_loop}
-    return Tracker.from_dict(state)
-
-
-def run(action, tracker):
+def run_saved(name):
+    state = json.loads((TRACKERS / name).read_text(encoding="utf-8"))
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker, DOMAIN))
+    events = asyncio.run(ActionRespond().run(dispatcher, Tracker.from_dict(state), {}))
     return events, dispatcher.messages
 
 
-def test_noting_a_need_from_a_saved_tracker_gives_exact_events():
-    events, messages = run(ActionNoteraBehov(), tracker_from("foralder_beroende_uppsala.json"))
-    assert events == [SlotSet("amnen", ["beroende"]), SlotSet("for_vem", "mitt-barn"), SlotSet("sida", 0)]
-    assert messages == []
+def parse(text, intent="nlu_fallback", confidence=0.2, kommun="uppsala", removed=()):
+    ranking = [{"name": intent, "confidence": confidence}]
+    metadata = {"kommun": kommun} if kommun else {}
+    if removed:
+        metadata["borttaget"] = list(removed)
+    return {"text": text, "intent": ranking[0], "intent_ranking": ranking, "entities": [], "metadata": metadata}
 
 
-def test_form_asks_for_the_childs_age_when_it_is_about_my_child():
-    tracker = tracker_from(slots={"kommun": "uppsala", "amnen": ["beroende"], "for_vem": "mitt-barn"},
-                           text="min son röker på", intent="behov_beroende", active_loop="behov_form")
-    events, _ = run(ValidateBehovForm(), tracker)
-    assert events[-1] == SlotSet("requested_slot", "barn_alder")
+class Conversation:
+    """A conversation held in a State, as Rasa's tracker would hold the slots."""
+
+    def __init__(self, kommun="uppsala"):
+        self.state, self.kommun, self.turns = State(), kommun, []
+
+    def say(self, text, intent="nlu_fallback", confidence=0.2, **kw):
+        reply = respond(self.state, text, parse(text, intent, confidence, self.kommun, **kw))
+        self.turns.append(reply)
+        return reply
+
+    @staticmethod
+    def texts(reply):
+        return " ".join(i.get("text", "") for i in reply.items)
+
+    @staticmethod
+    def cards(reply):
+        return [c["id"] for i in reply.items for c in (i.get("json_message") or {}).get("insatser", [])]
+
+    @staticmethod
+    def question(reply):
+        return next(((i.get("json_message") or {}).get("fraga") for i in reply.items
+                     if (i.get("json_message") or {}).get("fraga")), None)
 
 
-def test_form_answer_sixteen_completes_the_form():
-    tracker = tracker_from(slots={"kommun": "uppsala", "amnen": ["beroende"], "for_vem": "mitt-barn",
-                                  "requested_slot": "barn_alder"}, text="16", intent="uppge_alder", active_loop="behov_form")
-    events, _ = run(ValidateBehovForm(), tracker)
-    assert events == [SlotSet("barn_alder", 16), SlotSet("requested_slot", None)]
-
-
-def test_form_skip_fills_the_question_with_unknown():
-    tracker = tracker_from(slots={"kommun": "uppsala", "amnen": ["kris"], "requested_slot": "for_vem"},
-                           text="vill inte säga", intent="skip", active_loop="behov_form")
-    events, _ = run(ValidateBehovForm(), tracker)
-    assert events == [SlotSet("for_vem", "okant"), SlotSet("requested_slot", "alder")]
-
-
-def test_form_asks_municipality_only_when_metadata_is_missing():
-    tracker = tracker_from(slots={"amnen": ["kris"]}, text="min pappa dog", intent="behov_kris", active_loop="behov_form")
-    events, _ = run(ValidateBehovForm(), tracker)
-    assert events[-1] == SlotSet("requested_slot", "kommun")
-    tracker = tracker_from(slots={"amnen": ["kris"]}, text="min pappa dog", intent="behov_kris",
-                           metadata={"kommun": "uppsala"}, active_loop="behov_form")
-    events, _ = run(ValidateBehovForm(), tracker)
-    assert SlotSet("kommun", "uppsala") in events and events[-1] == SlotSet("requested_slot", "for_vem")
-
-
-def test_under_15_asking_for_themself_is_asked_about_consent():
-    tracker = tracker_from(slots={"kommun": "uppsala", "amnen": ["psykisk-ohalsa"], "for_vem": "sig",
-                                  "requested_slot": "alder"}, text="13", intent="uppge_alder", active_loop="behov_form")
-    events, _ = run(ValidateBehovForm(), tracker)
-    assert events == [SlotSet("alder", 13), SlotSet("requested_slot", "samtycke")]
-
-
-def test_invalid_age_gets_a_kind_swedish_message_and_the_same_question():
-    tracker = tracker_from(slots={"kommun": "uppsala", "amnen": ["kris"], "for_vem": "sig", "requested_slot": "alder"},
-                           text="300", intent="uppge_alder", active_loop="behov_form")
-    events, messages = run(ValidateBehovForm(), tracker)
-    assert "mellan 0 och 120" in messages[0]["text"]
-    assert events[-1] == SlotSet("requested_slot", "alder")
-
-
-def test_recommendation_matches_the_routing_core_and_always_informs_about_applying():
-    slots = {"kommun": "uppsala", "amnen": ["beroende"], "for_vem": "mitt-barn", "barn_alder": 16}
-    events, messages = run(ActionRekommendera(), tracker_from(slots=slots))
-    expected = [r.insats.id for r in route(Profil(kommun="uppsala", for_vem="mitt-barn", barn_alder=16, amnen=("beroende",))).rekommenderade[:3]]
-    payloads = [m["custom"] for m in messages if m.get("custom")]
-    assert [i["id"] for i in payloads[0]["insatser"]] == expected
-    assert events == [SlotSet("visade", expected), SlotSet("sida", 0)]
-    last = messages[-1]["text"]
-    assert "11 kap. 1 §" in last and "11 kap. 6 §" in last
-    assert all("min son" not in (m.get("text") or "") for m in messages)
-
-
-def test_nothing_fits_still_informs_about_applying():
-    slots = {"kommun": "uppsala", "amnen": ["sexuell-exploatering"], "for_vem": "familj"}
-    _, messages = run(ActionRekommendera(), tracker_from(slots=slots))
+def test_saved_tracker_gives_exact_events_and_answers_the_embedded_question():
+    events, messages = run_saved("foralder_beroende_uppsala.json")
+    expected = [r.insats.id for r in route(Profil(kommun="uppsala", for_vem="mitt-barn", barn_aldrar=((17, 17),),
+                                                  amnen=("beroende",), anonym=True)).rekommenderade[:3]]
+    assert events == [
+        SlotSet("kommun", "uppsala"), SlotSet("amnen", ["beroende"]), SlotSet("for_vem", "mitt-barn"),
+        SlotSet("alder", None), SlotSet("barn_alder", [[17, 17]]), SlotSet("alder_skipped", False),
+        SlotSet("format", None), SlotSet("sprak", None), SlotSet("anonym", True), SlotSet("asked", None),
+        SlotSet("asked_before", []), SlotSet("recommended", True), SlotSet("visade", expected), SlotSet("sida", 0.0),
+    ]
     texts = " ".join(m.get("text") or "" for m in messages)
-    assert "11 kap. 6 §" in texts
+    assert "anmälningsskyldighet" in texts and "11 kap. 6 §" in messages[-1]["text"]
+    assert "grabben" not in texts  # never echoes what the resident wrote
+
+
+def test_facts_in_running_text_are_used_and_not_asked_for():
+    c = Conversation()
+    reply = c.say("grabben på 17 röker på", "behov_beroende", 0.8)
+    assert c.question(reply) is None and c.cards(reply)
+    assert c.state.barn_alder == [(17, 17)] and c.state.for_vem == "mitt-barn"
+
+
+def test_only_a_question_that_changes_the_answer_is_asked_and_never_twice():
+    c = Conversation()
+    first = c.say("Alkohol, droger eller spel")
+    assert c.question(first) == "vem_alder"
+    second = c.say("vet inte")   # not an answer we can use: the same question is not asked again
+    assert c.question(second) is None and c.cards(second)
+
+
+def test_an_age_range_button_is_checked_as_a_range():
+    c = Conversation()
+    c.say("min son dricker alkohol", "behov_beroende", 0.8)
+    c.state.recommended, c.state.barn_alder = False, []
+    c.state.asked = "barn_alder"
+    reply = c.say("13–17 år")
+    assert c.state.barn_alder == [(13, 17)]
+    text = c.texts(reply)
+    assert "barnet är 15" not in text and "(13–17 år)" in text
+
+
+def test_a_stated_age_below_a_limit_is_applied():
+    c = Conversation("mellerud")
+    reply = c.say("jag är 14 och dricker varje helg", "behov_beroende", 0.8)
+    assert c.state.for_vem == "sig" and c.state.alder == (14, 14)
+    catalogue = default_catalogue()
+    for insats_id in c.cards(reply):
+        limit = catalogue.insats(insats_id).villkor.alder
+        assert not limit.angivet or limit.rymmer(14)
+    assert "samtycke" in c.texts(reply)
+
+
+def test_a_correction_replaces_the_old_fact_and_reranks():
+    c = Conversation()
+    c.say("min dotter är 16 och röker på", "behov_beroende", 0.8)
+    c.say("nej förresten, hon är 13")
+    assert c.state.barn_alder == [(13, 13)]
+
+
+def test_a_new_need_does_not_inherit_a_stale_who_or_age():
+    c = Conversation()
+    c.say("min son är 16 och röker på", "behov_beroende", 0.8)
+    reply = c.say("en annan grej, jag har stora skulder hos kronofogden", "behov_ekonomi", 0.8)
+    assert c.state.amnen[0] == "ekonomi" and c.state.barn_alder == []
+    assert c.state.for_vem in (None, "sig")
+    assert c.cards(reply) or c.question(reply)
+
+
+def test_a_follow_up_question_keeps_the_need_and_is_answered():
+    c = Conversation()
+    first = c.say("grabben på 17 röker på", "behov_beroende", 0.8)
+    shown = c.cards(first)
+    reply = c.say("vart ska jag vända mig då?")
+    assert c.state.amnen == ["beroende"] and c.state.visade == shown
+    assert "Du vänder dig direkt till verksamheten" in c.texts(reply)
+
+
+def test_personal_data_beside_a_need_the_notice_and_the_need_both_hold():
+    c = Conversation()
+    reply = c.say("«personnummer borttaget» min man dricker varje dag", "behov_anhorig", 0.7, removed=("personnummer",))
+    text = c.texts(reply)
+    assert "behöver inte" in text and "«" not in text
+    assert "beroende" in c.state.amnen and (c.cards(reply) or c.question(reply))
+
+
+def test_acute_danger_gets_emergency_information_first():
+    c = Conversation()
+    reply = c.say("står på bron nu, ingen skulle ens märka det")
+    assert reply.items[0]["text"].startswith("Om någon är i fara just nu: ring 112.")
+
+
+def test_everyday_words_are_no_false_alarm():
+    c = Conversation()
+    reply = c.say("jag dör av skratt åt min son, men han vägrar gå till skolan", "akut_fara", 0.6)
+    assert "ring 112." not in reply.items[0]["text"]
+
+
+def test_money_for_rent_explains_how_to_apply_and_what_helps_meanwhile():
+    c = Conversation()
+    text = c.texts(c.say("kan ni betala hyran? jag har inga pengar kvar", "ekonomiskt_bistand", 0.7))
+    assert "Ekonomiskt bistånd" in text and "12 kap. 1 §" in text and "ansök" in text
+
+
+def test_english_gets_a_swedish_answer_with_an_english_note():
+    c = Conversation()
+    reply = c.say("my son drinks a lot and I am worried, where can I get help?", "behov_beroende", 0.4)
+    assert "In English" in reply.items[-1]["text"] and c.state.amnen == ["beroende"]
 
 
 def test_follow_ups_more_and_something_else():
-    slots = {"kommun": "uppsala", "amnen": ["beroende"], "for_vem": "sig", "alder": 30}
-    events, _ = run(ActionRekommendera(), tracker_from(slots=slots))
-    visade = events[0]["value"]
-    _, messages = run(ActionBerattaMer(), tracker_from(slots={**slots, "visade": visade}, text="berätta mer om den andra", intent="fraga_mer"))
-    assert messages[0]["text"].startswith(default_catalogue().insats(visade[1]).namn)
-    assert "Källa:" in messages[0]["text"]
-    events2, _ = run(ActionNagotAnnat(), tracker_from(slots={**slots, "visade": visade, "sida": 0}, text="något annat?", intent="fraga_annat"))
-    assert SlotSet("sida", 3) in events2
+    c = Conversation()
+    first = c.say("jag är 30 och dricker för mycket", "behov_beroende", 0.8)
+    shown = c.cards(first)
+    more = c.say("berätta mer om den andra")
+    assert c.texts(more).startswith(default_catalogue().insats(shown[1]).namn)
+    c.say("något annat?")
+    assert c.state.sida == 3
 
 
-def test_anonymity_answer_is_honest_about_the_duty_to_report():
-    slots = {"kommun": "uppsala", "visade": ["uppsala/radgivande-samtal-om-beroende"]}
-    _, messages = run(ActionAnonymitet(), tracker_from(slots=slots, text="kan jag vara anonym där?", intent="fraga_anonym"))
-    texts = " ".join(m["text"] for m in messages)
-    assert "anmälningsskyldighet" in texts and "14 kap. 4 §" in texts and "sparas inte" in texts
+def test_municipality_is_asked_only_without_metadata_and_a_locality_counts():
+    c = Conversation(kommun=None)
+    assert "Vilken kommun" in c.texts(c.say("jag har stora skulder", "behov_ekonomi", 0.8))
+    c2 = Conversation(kommun=None)
+    assert "Vilken kommun" not in c2.texts(c2.say("jag bor i Fjugesta och har stora skulder", "behov_ekonomi", 0.8))
+    assert c2.state.kommun == "lekeberg"
 
 
-def test_economic_assistance_explains_how_to_apply():
-    _, messages = run(ActionKraverAnsokan(), tracker_from(slots={"kommun": "uppsala"}, text="kan jag få försörjningsstöd", intent="ekonomiskt_bistand"))
-    texts = " ".join(m["text"] for m in messages)
-    assert "Ekonomiskt bistånd" in texts and "12 kap. 1 §" in texts and "ansök" in texts
-
-
-def test_named_programme_is_explained():
-    _, messages = run(ActionForklaraInsats(), tracker_from(slots={"kommun": "uppsala"}, text="vad är cope?", intent="fraga_insats",
-                                                          entities=[{"entity": "program", "value": "cope"}]))
-    assert messages[0]["text"].startswith("COPE")
-
-
-def test_acute_danger_gives_112_first():
-    _, messages = run(ActionAkut(), tracker_from(text="jag vill inte leva", intent="akut_fara"))
-    assert messages[0]["text"].startswith("Om någon är i fara just nu: ring 112.")
-    assert "90101" in messages[0]["text"]
-
-
-def test_personal_data_is_not_echoed():
-    _, messages = run(ActionPersonuppgift(), tracker_from(text="«personnummer borttaget»", intent="personuppgift"))
-    assert "behöver inte" in messages[0]["text"] and "«" not in messages[0]["text"]
+def test_an_impossible_age_gets_a_kind_message_and_the_question_stands():
+    c = Conversation()
+    c.say("Psykisk ohälsa")
+    reply = c.say("300")
+    assert "mellan 0 och 120" in c.texts(reply) and c.state.asked is not None

@@ -134,3 +134,45 @@ def test_unknown_municipality():
     with pytest.raises(CatalogueError) as info:
         route(Profil(kommun="stockholm", amnen=("beroende",)))
     assert "alingsas" in str(info.value) and "stockholm" in str(info.value)
+
+
+# -- ages as ranges, several children, and which unknown facts matter (issue 10) ---------------
+
+from catalogue.models import Aldersspann  # noqa: E402
+from catalogue.routing import EJ_UPPFYLLT, OKANT, UPPFYLLT, questions_that_matter, span_status  # noqa: E402
+
+
+@pytest.mark.parametrize("spans,expected", [
+    (((16, 16),), UPPFYLLT), (((13, 17),), OKANT), (((10, 14),), EJ_UPPFYLLT), ((), OKANT),
+    (((3, 3), (16, 16)), UPPFYLLT), (((3, 3), (7, 7)), EJ_UPPFYLLT), (((18, 110),), OKANT),
+])
+def test_an_age_range_is_met_not_met_or_unknown(spans, expected):
+    assert span_status(Aldersspann(15, 21), spans) == expected
+
+
+def test_a_range_button_is_never_judged_met_against_a_narrower_limit():
+    res = route(Profil(kommun="alingsas", for_vem="sig", alder_span=(13, 17), amnen=("beroende",)))
+    for rek in res.rekommenderade:
+        for status in rek.villkor:
+            if status.text.startswith("Ålder") and rek.insats.villkor.alder.min and rek.insats.villkor.alder.min > 13:
+                assert status.status != UPPFYLLT
+
+
+def test_several_children_one_of_whom_fits_meets_a_child_age_limit():
+    one = route(Profil(kommun="uppsala", for_vem="mitt-barn", barn_aldrar=((3, 3), (16, 16)), amnen=("foraldraskap",)))
+    assert one.rekommenderade
+
+
+def test_who_it_is_for_matters_when_it_changes_the_top_three():
+    assert "for_vem" in questions_that_matter(Profil(kommun="uppsala", amnen=("beroende",)), ("for_vem", "alder"))
+
+
+def test_a_known_fact_is_never_asked_and_an_irrelevant_age_is_not_asked():
+    profil = Profil(kommun="uppsala", for_vem="sig", amnen=("ekonomi",))
+    assert questions_that_matter(profil, ()) == []
+    assert "alder" not in questions_that_matter(profil, ("alder",))
+
+
+def test_the_childs_age_matters_when_candidates_differ_in_age_villkor():
+    profil = Profil(kommun="uppsala", for_vem="mitt-barn", amnen=("beroende",))
+    assert questions_that_matter(profil, ("barn_alder",)) == ["barn_alder"]

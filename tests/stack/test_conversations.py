@@ -9,25 +9,25 @@ def ids(replies):
     return [i["id"] for i in Chat.recommended(replies)]
 
 
-def answer_questions(chat: Chat, replies, answers: dict, limit: int = 6):
-    """Answers the form's questions (by their wording) until the bot recommends or stops asking."""
+def question(replies):
+    """The question the bot asked, as it marks it in its reply ({"fraga": ...}), or None."""
+    return next((r["custom"]["fraga"] for r in replies if isinstance(r.get("custom"), dict) and r["custom"].get("fraga")), None)
+
+
+def answer_questions(chat: Chat, replies, answers: dict, limit: int = 3):
+    """Answers the bot's questions (by their marker) until it recommends or stops asking."""
     for _ in range(limit):
-        if Chat.recommended(replies):
+        asked = question(replies)
+        if Chat.recommended(replies) or asked is None:
             return replies
-        text = Chat.texts(replies)
-        for question, answer in answers.items():
-            if question in text:
-                replies = chat.send(answer)
-                break
-        else:
-            return replies
+        replies = chat.send(answers.get(asked, "vill inte säga"))
     return replies
 
 
 def test_parent_worried_about_sons_cannabis_in_alingsas(chat):
     c = chat("alingsas")
     replies = c.send("min son röker på, han är 16")
-    replies = answer_questions(c, replies, {"Vem gäller det": "Mitt barn", "Hur gammal är den det gäller": "16"})
+    replies = answer_questions(c, replies, {"for_vem": "Mitt barn", "barn_alder": "16", "vem_alder": "min son, 16"})
     names = [i["namn"] for i in Chat.recommended(replies)]
     assert any("Mini Maria" in n for n in names), Chat.texts(c.replies)
     assert len(names) <= 3
@@ -47,7 +47,7 @@ def test_municipality_is_asked_only_when_metadata_is_missing(chat):
 def test_recommendations_come_from_the_right_municipality_and_carry_the_right_to_apply(chat):
     c = chat("uppsala")
     replies = c.send("jag dricker för mycket och vill ha hjälp")
-    replies = answer_questions(c, replies, {"Vem gäller det": "Mig själv", "Hur gammal är du": "34"})
+    replies = answer_questions(c, replies, {"for_vem": "Mig själv", "alder": "34", "vem_alder": "jag själv, 34"})
     found = ids(replies)
     assert found and all(i.startswith("uppsala/") for i in found)
     assert "11 kap. 1 §" in Chat.texts(replies) and "11 kap. 6 §" in Chat.texts(replies)
@@ -56,7 +56,7 @@ def test_recommendations_come_from_the_right_municipality_and_carry_the_right_to
 def test_crisis_in_the_middle_of_the_form_gets_112_first(chat):
     c = chat("mellerud")
     first = c.send("min pappa dricker varje dag")
-    assert "?" in Chat.texts(first)
+    assert Chat.recommended(first) or question(first)
     replies = c.send("jag orkar inte leva längre, jag tänker ta livet av mig")
     assert replies[0]["text"].startswith("Om någon är i fara just nu: ring 112.")
 
@@ -71,7 +71,7 @@ def test_mowing_the_lawn_is_not_an_emergency(chat):
 def test_follow_ups_group_more_and_age(chat):
     c = chat("alingsas")
     replies = c.send("vi har mycket bråk hemma med vår tonåring, jag behöver stöd som förälder")
-    replies = answer_questions(c, replies, {"Vem gäller det": "Mitt barn", "Hur gammal är den det gäller": "14"})
+    replies = answer_questions(c, replies, {"for_vem": "Mitt barn", "barn_alder": "14", "vem_alder": "min dotter, 14"})
     assert Chat.recommended(replies)
     more = c.send("berätta mer om den andra")
     assert "Källa:" in Chat.texts(more)
@@ -118,8 +118,9 @@ def test_a_need_written_beside_a_personnummer_is_still_heard(chat):
     c = chat("alingsas")
     text = Chat.texts(c.send("min son röker på, mitt personnummer är 19850312-1234"))
     assert "behöver inte" in text and "19850312" not in text
-    # The form goes on with the need ("min son" already says who), not "say it again".
-    assert "Hur gammal är den det gäller" in text and "förstod inte" not in text
+    # The need goes on ("min son" already says who), not "say it again".
+    replies = c.replies
+    assert (Chat.recommended(replies) or question(replies)) and "förstod inte" not in text
 
 
 def test_rasa_http_api_is_closed(stack):
@@ -147,3 +148,40 @@ def test_servers_listen_on_loopback_only(stack):
     for port in (stack.ports.rasa, stack.ports.actions):
         addresses = {a for a, p in listening if p == port}
         assert addresses and all(a in ("0100007F", "00000000000000000000000001000000") for a in addresses), (port, addresses)
+
+
+def test_facts_in_running_text_give_an_answer_without_questions(chat):
+    c = chat("uppsala")
+    replies = c.send("grabben på 17 röker på, kan man vara anonym?")
+    assert Chat.recommended(replies) and question(replies) is None
+    assert "anonym" in Chat.texts(replies) and "11 kap. 6 §" in Chat.texts(replies)
+
+
+def test_a_fourteen_year_old_is_not_offered_what_her_age_excludes(chat):
+    c = chat("mellerud")
+    replies = c.send("jag är 14 och mår jättedåligt, kan inte sova och gråter hela tiden")
+    replies = answer_questions(c, replies, {})
+    catalogue = default_catalogue()
+    for item in Chat.recommended(replies):
+        limit = catalogue.insats(item["id"]).villkor.alder
+        assert not limit.angivet or limit.rymmer(14), item["namn"]
+
+
+def test_a_correction_replaces_the_age(chat):
+    c = chat("sala")
+    c.send("min dotter är 16 och jag tror hon röker på")
+    replies = c.send("nej förresten, hon är 13")
+    assert "13 år" in Chat.texts(replies) and "16 år)" not in Chat.texts(replies)
+
+
+def test_a_new_need_does_not_inherit_the_old_person(chat):
+    c = chat("uppsala")
+    c.send("min son är 16 och röker på")
+    replies = c.send("en annan grej, jag har stora skulder hos kronofogden")
+    assert "ditt barn" not in Chat.texts(replies)
+
+
+def test_acute_danger_without_keywords_gets_emergency_information_first(chat):
+    c = chat("lekeberg")
+    replies = c.send("har samlat ihop alla tabletter, det räcker nu. brevet till mamma ligger på bordet")
+    assert replies[0]["text"].startswith("Om någon är i fara just nu: ring 112.")
