@@ -28,7 +28,7 @@ endef
 help:
 	@echo "make run     – installera allt som behövs och starta tjänsten"
 	@echo "make test    – installera allt som behövs och kör alla tester"
-	@echo "make eval SCENARIOS=fil.jsonl OUT=ut.jsonl – kör scenarier mot assistenten"
+	@echo "make eval SCENARIOS=fil.jsonl OUT=ut.jsonl – kör scenarier mot assistenten (förval: blinda dev-halvan)"
 	@echo "make bench   – mät NLU, routning, svarstider och minne (bench/results/)"
 	@echo "make chat    – prata med assistenten i terminalen"
 
@@ -77,11 +77,11 @@ test-fast: $(CATALOGUE_DB)
 	$(PY) -m pytest tests -m "not stack"
 
 eval: setup
-	$(PY) -m bench.eval --scenarios $(or $(SCENARIOS),bench/scenarios.jsonl) --out $(or $(OUT),bench/results/eval_replies.jsonl)
+	$(PY) -m bench.eval --mode both --scenarios $(or $(SCENARIOS),bench/blind/dev.jsonl) --out $(or $(OUT),build/eval_replies.jsonl)
 
 bench: setup
 	$(PY) -m bench.nlu
-	$(PY) -m bench.eval --scenarios bench/scenarios.jsonl --out bench/results/eval_replies.jsonl
+	$(PY) -m bench.eval --official
 	$(PY) -m bench.load
 
 clean:

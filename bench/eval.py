@@ -18,6 +18,7 @@ recommendation (median, max); the FTS5 keyword baseline on the same scenarios.
 
 Usage: python -m bench.eval --scenarios FILE --out OUT.jsonl [--mode strict|adaptive|both]
        [--rasa-url URL] [--summary FILE]
+       python -m bench.eval --official     (the README's figures -> bench/results/eval.json)
 The summary goes to --summary, else beside OUT (OUT with .summary.json), so a custom run never
 overwrites the committed bench/results/ files. Without --rasa-url it starts the action server and
 Rasa itself (on loopback) and stops them after.
@@ -227,14 +228,52 @@ def run(scenarios_path: Path, out_path: Path, rasa_url: Optional[str] = None, su
     return summary
 
 
+BLIND = ROOT / "bench" / "blind"
+OFFICIAL = {"regression": (ROOT / "bench" / "scenarios.jsonl", ("strict",)),
+            "dev": (BLIND / "dev.jsonl", ("strict", "adaptive")),
+            "sealed": (BLIND / "sealed.jsonl", ("strict", "adaptive"))}
+
+
+def official(rasa_url: Optional[str] = None, halves: tuple[str, ...] = ("regression", "dev", "sealed")) -> dict:
+    """The figures the README quotes: the regression set, and the blind dev and sealed halves in
+    both modes, in one run against one assistant -> bench/results/eval.json."""
+    stack = None
+    if rasa_url is None:
+        from bot.processes import Stack
+        stack = Stack(web=False, quiet=True).start()
+        rasa_url = stack.rasa_url
+    summary: dict = {}
+    try:
+        for name in halves:
+            path, modes = OFFICIAL[name]
+            summary[name] = run(path, RESULTS / f"eval_{name}_replies.jsonl", rasa_url, RESULTS / f"eval_{name}.json", modes)
+            (RESULTS / f"eval_{name}.json").unlink()
+    finally:
+        if stack:
+            stack.stop()
+    (RESULTS / "eval.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return summary
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Kör scenarier mot assistenten.")
-    parser.add_argument("--scenarios", type=Path, required=True)
-    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--official", action="store_true",
+                        help="regressionsfilen samt blinda dev- och förseglade halvan -> bench/results/eval.json")
+    parser.add_argument("--scenarios", type=Path)
+    parser.add_argument("--out", type=Path)
     parser.add_argument("--rasa-url")
     parser.add_argument("--summary", type=Path)
     parser.add_argument("--mode", choices=("strict", "adaptive", "both"), default="strict")
     args = parser.parse_args()
+    if args.official:
+        for name, result in official(args.rasa_url).items():
+            for mode in OFFICIAL[name][1]:
+                r = result[mode]
+                print(f"{name} {mode}: hit@1 {r['hit_at_1']}, hit@3 {r['hit_at_3']}, must-mention {r['must_mention']}, "
+                      f"falsklarm {r['false_alarms']}/{r['traps']}, frågor före förslag {r['questions_before_recommendation']}")
+        return 0
+    if not (args.scenarios and args.out):
+        parser.error("ange --scenarios och --out, eller --official")
     modes = ("strict", "adaptive") if args.mode == "both" else (args.mode,)
     summary = run(args.scenarios, args.out, args.rasa_url, args.summary, modes)
     for mode in modes:

@@ -21,7 +21,7 @@ from typing import Iterable, Optional
 
 import yaml
 
-from bot.safety import is_explicitly_acute, is_harmless_idiom
+from bot.safety import acute_topic, is_explicitly_acute, is_harmless_idiom
 from bot.spelling import normalise
 from catalogue import vocabulary as v
 from catalogue.loader import default_catalogue
@@ -652,6 +652,8 @@ def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = No
     facts.follow_up = len(words) <= 40 and ("?" in text or bool(re.match(r"^(och |men )?(kan|far|maste|hur|vad|vart|var|"
                                                                          r"vem|finns|ar|blir|kostar|ska|behovs)\b", t)))
 
+    if facts.acute and not facts.topics:
+        facts.topics = [acute_topic(text)]   # the support that follows the emergency information
     facts.kommun = kommun_from(text)
     facts.questions = [k for k, p in _QUESTION_RE.items() if p.search(t)]
     facts.anonym = "anonym" in facts.questions or "anonym" in t

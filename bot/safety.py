@@ -100,3 +100,12 @@ def is_harmless_idiom(text: str) -> bool:
     """True when the message's alarming words are part of a known harmless idiom."""
     t = fold(text)
     return any(p.search(t) for p in _OFARLIGT_RE) and not is_explicitly_acute(text)
+
+
+_VIOLENCE = re.compile(r"\b(slar|slog|sparkar|misshandlar|stryper|hotar|hotade|kniv|last in|last (ytterdorren|dorren)|"
+                       r"utanfor (dorren|fonstret)|doda mig|ta mig|kastar saker|fa se vad som hander|leta efter mig)\b")
+
+
+def acute_topic(text: str) -> str:
+    """The topic the support after the emergency information is about: violence, else mental health."""
+    return "vald" if _VIOLENCE.search(fold(text)) else "psykisk-ohalsa"

@@ -2,7 +2,7 @@
 runner on a three-line scenario file against the real stack."""
 import json
 
-from bench.eval import run
+from bench.eval import mentions, run_scenario, simulated_answer, run
 from bench.metrics import hit_at, matches, normalize, percentile, rate
 
 
@@ -49,5 +49,26 @@ def test_runner_on_three_scenarios_against_the_real_stack(stack, tmp_path):
     assert all(isinstance(r["replies"], list) and r["replies"] for r in rows)
     assert rows[0]["recommended"] and {"id", "namn"} == set(rows[0]["recommended"][0])
     assert rows[2]["recommended"] == []
-    assert summary["with_expect"] == 1 and summary["hit_at_3"] in (0.0, 1.0)
-    assert json.loads((tmp_path / "eval.json").read_text())["scenarios"] == 3
+    assert summary["strict"]["with_expect"] == 1 and summary["strict"]["hit_at_3"] == 1.0
+    assert json.loads((tmp_path / "eval.json").read_text())["strict"]["scenarios"] == 3
+
+
+def test_adaptive_mode_answers_the_bots_questions_from_the_persona(stack):
+    scenario = {"id": "d", "kommun": "uppsala", "turns": ["Alkohol, droger eller spel"], "expect": [],
+                "persona": {"vem": "barn", "alder": 45, "barn_alder": [16], "kommun": "uppsala"}}
+    result = run_scenario(stack.rasa_url, scenario, "adaptive")
+    assert result["questions_before"] == 1 and result["recommended"]
+
+
+def test_the_simulated_resident_answers_in_natural_words():
+    persona = {"vem": "barn", "alder": 40, "barn_alder": [3, 7], "kommun": "sala"}
+    assert simulated_answer("barn_alder", persona, "x") == "de är 3 och 7 år"
+    assert simulated_answer("for_vem", persona, "x") in ("min dotter", "det är min son", "mitt barn")
+    assert simulated_answer("alder", {"vem": "själv", "alder": None}, "x") == "vill inte säga"
+    assert simulated_answer("vem_alder", {"vem": "själv", "alder": 16}, "y").startswith(("det gäller mig", "mig", "för min"))
+
+
+def test_must_mention_112_means_the_emergency_reply_not_any_112_in_the_text():
+    assert not mentions({"replies": ["Om någon är i fara, ring 112."], "akut": False}, "112")
+    assert mentions({"replies": [], "akut": True}, "112")
+    assert mentions({"replies": ["Du kan ansöka hos socialtjänsten."], "akut": False}, "ansöka")
