@@ -70,6 +70,8 @@ _AKUT_UTAN_NYCKELORD = [
     r"\b(slar|sparkar|misshandlar|knivhugger) .{0,40}\b(just nu|nu|precis nu)\b",
     r"\bmed kniv\b.*\b(utanfor|dorren|ska ta mig|hotar)|\b(utanfor|vid) (min |var )?dorr(en)?\b.*\bkniv\b",
     r"\b(har bestamt mig|det ar bestamt)\b.*\b(imorgon|ikvall|i natt|slut)\b",
+    r"\bskakade (henne|honom|hen|bebisen|barnet)\b",
+    r"\b(konstigt slo|medvetslos|livlos|andas inte|andas konstigt)\b",
 ]
 # Things that mention the past or a hypothetical: let the trained classifier decide.
 _INTE_NU = [r"\bforut\b", r"\btidigare\b", r"\bfor (\w+|\d+) (ar|manader|veckor) (sedan|sen)\b", r"\bhar haft\b",
@@ -91,9 +93,15 @@ def is_explicitly_acute(text: str) -> bool:
     t = fold(text)
     if any(p.search(t) for p in _OFARLIGT_RE) and not any(p.search(t) for p in _AKUT_RE[:5]):
         return False
-    if not any(p.search(t) for p in _AKUT_RE):
+    keyword = any(p.search(t) for p in _AKUT_RE[:len(_AKUT)])
+    described = any(p.search(t) for p in _AKUT_RE[len(_AKUT):])
+    if not (keyword or described):
         return False
-    return not any(p.search(t) for p in _INTE_NU_RE)
+    if re.search(r"\binte nu\b", t):
+        return False
+    # "förut", "för tio år sedan": the past, for the usual words; a description of what is
+    # happening ("står ute på balkongen, det är minus 12") stays acute even if it mentions the past.
+    return described or not any(p.search(t) for p in _INTE_NU_RE)
 
 
 def is_harmless_idiom(text: str) -> bool:
