@@ -22,7 +22,7 @@ from sanic.request import Request
 from bot.redaction import redact
 
 logger = logging.getLogger(__name__)
-MAX_LANGD = 2000  # characters; longer messages are cut (the web proxy already refuses them)
+MAX_LANGD = 2000  # characters; longer messages are cut and the metadata says so (the reply tells the resident)
 
 
 def clean_text(raw: Any) -> tuple[str, tuple[str, ...]]:
@@ -52,10 +52,13 @@ class RedactingRestInput(InputChannel):
             if body is None or not isinstance(body.get("sender"), str) or not body["sender"]:
                 return response.json({"fel": "Ogiltig begäran."}, status=400)
             text, removed = clean_text(body.get("message"))
+            shortened = isinstance(body.get("message"), str) and len(body["message"].strip()) > MAX_LANGD
             metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
             metadata = {k: metadata[k] for k in ("kommun", "kanal") if isinstance(metadata.get(k), str)}
             if removed:
                 metadata["borttaget"] = list(removed)
+            if shortened:
+                metadata["forkortat"] = True
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(UserMessage(text, collector, body["sender"], input_channel=self.name(), metadata=metadata))

@@ -185,6 +185,8 @@ PERSONAL_DATA = ("Jag behöver inte ditt namn, personnummer, telefonnummer, din 
                  "bort det och sparar det inte. Du kan vara anonym här.")
 ENGLISH_NOTE = ("In English: I answer in Swedish. For help in English, call the municipality's social services "
                 "and ask for an interpreter; in an emergency, call 112.")
+SHORTENED = ("Ditt meddelande var mycket långt, så jag har bara läst början av det. Skriv gärna resten i ett "
+             "nytt meddelande.")
 OTHER_LANGUAGE = (
     "Jag kan tyvärr bara svenska. Skriv gärna på svenska, även med enkla ord. Du kan också ringa kommunens "
     "socialtjänst och be om tolk. Om någon är i fara: ring 112.\n"

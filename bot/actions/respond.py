@@ -220,6 +220,8 @@ def respond(state: State, text: str, latest: dict) -> Reply:
         reply.custom({"akut": True})  # the widget may highlight it; bench/eval.py counts it
         if not state.recommended:
             record(state, "kris", "akut_fara")
+    if metadata.get("forkortat"):
+        reply.say(replies.SHORTENED)
     if _removed_personal_data(latest):
         reply.say(replies.PERSONAL_DATA)
     if note:

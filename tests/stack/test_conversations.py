@@ -185,3 +185,9 @@ def test_acute_danger_without_keywords_gets_emergency_information_first(chat):
     c = chat("lekeberg")
     replies = c.send("har samlat ihop alla tabletter, det räcker nu. brevet till mamma ligger på bordet")
     assert replies[0]["text"].startswith("Om någon är i fara just nu: ring 112.")
+
+
+def test_a_message_over_the_length_limit_is_shortened_and_the_resident_is_told(chat):
+    c = chat("uppsala")
+    text = Chat.texts(c.send("min son röker på. " + "jag är så orolig. " * 200))
+    assert "bara läst början" in text
