@@ -246,8 +246,10 @@ def official(rasa_url: Optional[str] = None, halves: tuple[str, ...] = ("regress
     try:
         for name in halves:
             path, modes = OFFICIAL[name]
-            summary[name] = run(path, RESULTS / f"eval_{name}_replies.jsonl", rasa_url, RESULTS / f"eval_{name}.json", modes)
-            (RESULTS / f"eval_{name}.json").unlink()
+            # The replies per conversation go to the git-ignored build/ (large, and the sealed half's
+            # replies are not for reading case by case); only the summary is committed.
+            replies = ROOT / "build" / "eval" / f"{name}_replies.jsonl"
+            summary[name] = run(path, replies, rasa_url, replies.with_suffix(".summary.json"), modes)
     finally:
         if stack:
             stack.stop()

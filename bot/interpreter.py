@@ -622,7 +622,8 @@ def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = No
     facts.for_vem = who_from(text, facts.own_age, facts.other_ages)
     facts.explicit_who = bool(re.search(r"\b(det galler|galler det|for (mig|min|mitt|mina|oss|honom|henne)|"
                                         r"till (mig|min|mitt|honom|henne)|som (mamma|pappa|anhorig|foralder|foraldrar))\b", t)) \
-        or (asked in ("for_vem", "vem_alder"))
+        or (asked in ("for_vem", "vem_alder")) \
+        or (facts.for_vem is not None and len(re.findall(r"\w+", t)) <= 4)   # "mig själv", "min dotter": said outright
     if facts.for_vem == "jag":
         # A bare first person ("vart ska jag vända mig?") says who it is for only in a message
         # that describes a need, and only when nobody else was named before.
