@@ -20,6 +20,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot.redaction import redact
+from catalogue.rights import is_https_url
 
 logger = logging.getLogger(__name__)
 MAX_LANGD = 2000  # characters; longer messages are cut and the metadata says so (the reply tells the resident)
@@ -54,7 +55,8 @@ class RedactingRestInput(InputChannel):
             text, removed = clean_text(body.get("message"))
             shortened = isinstance(body.get("message"), str) and len(body["message"].strip()) > MAX_LANGD
             metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
-            metadata = {k: metadata[k] for k in ("kommun", "kanal") if isinstance(metadata.get(k), str)}
+            metadata = {k: metadata[k] for k in ("kommun", "kanal") if isinstance(metadata.get(k), str)} | \
+                ({"kontakt_url": metadata["kontakt_url"]} if is_https_url(metadata.get("kontakt_url")) else {})
             if removed:
                 metadata["borttaget"] = list(removed)
             if shortened:

@@ -44,7 +44,7 @@ def kontaktvag(kommun: Kommun, kontakt_url: Optional[str] = None, nationella: bo
         parts.append(f"telefon {k.telefon}" + (f" ({k.oppettider})" if k.oppettider else ""))
     if k.epost:
         parts.append(f"e-post {k.epost}")
-    webb = kontakt_url if _https(kontakt_url) else k.webb
+    webb = kontakt_url if is_https_url(kontakt_url) else k.webb
     if webb:
         parts.append(webb)
     if parts:
@@ -54,14 +54,15 @@ def kontaktvag(kommun: Kommun, kontakt_url: Optional[str] = None, nationella: bo
     return text + " " + _nationella_nummer() if nationella else text
 
 
-def _https(url: Optional[str]) -> bool:
+def is_https_url(url: Optional[str]) -> bool:
+    """An address a site may give as its contact page: https only, short, no spaces."""
     return isinstance(url, str) and url.startswith("https://") and len(url) <= 300 and not any(c.isspace() for c in url)
 
 
-def ratt_att_ansoka(kommun: Kommun) -> str:
+def ratt_att_ansoka(kommun: Kommun, kontakt_url: Optional[str] = None) -> str:
     return (
         "Du har alltid rätt att ansöka om insatser hos socialtjänsten och få din ansökan prövad "
         "(11 kap. 1 § socialtjänstlagen), också om du inte uppfyller villkoren för en insats utan "
         "behovsprövning, eller om inget här passar. Den som ger en insats utan behovsprövning ska "
-        "informera dig om den rätten (11 kap. 6 §). " + kontaktvag(kommun)
+        "informera dig om den rätten (11 kap. 6 §). " + kontaktvag(kommun, kontakt_url)
     )

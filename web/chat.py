@@ -35,7 +35,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 
 from bot.redaction import redact
 from catalogue.loader import CatalogueError
-from catalogue.rights import kontaktvag
+from catalogue.rights import is_https_url, kontaktvag
 
 from .errors import Fel
 from .helpers import catalogue
@@ -251,6 +251,8 @@ def chatt():
     if has_lone_surrogate(message):
         raise Fel(400, "Meddelandet innehåller tecken som inte går att läsa. Skriv det igen med vanliga tecken.")
     kommun = _kommun(body.get("kommun"))
+    # data-kontakt-url of the embedding site: passed on only when it is a plain https address
+    kontakt_url = body.get("kontakt_url") if is_https_url(body.get("kontakt_url")) else None
 
     text = redact(message).text
     slots = current_app.extensions["rasa_slots"]
@@ -260,7 +262,8 @@ def chatt():
                   headers={"Retry-After": str(BUSY_RETRY_AFTER)}, **_ur_drift(kommun))
     try:
         replies = clean_replies(post_to_rasa({"sender": sender, "message": text,
-                                              "metadata": {"kommun": kommun.id, "kanal": "chatt"}}))
+                                              "metadata": {"kommun": kommun.id, "kanal": "chatt",
+                                                           **({"kontakt_url": kontakt_url} if kontakt_url else {})}}))
     except RasaUnavailable as exc:
         # Only the kind of failure is logged, never the message or the sender.
         logger.warning("Rasa svarade inte (%s)", "timeout" if exc.timeout else "ej nåbar")

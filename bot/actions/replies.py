@@ -11,7 +11,7 @@ from catalogue import vocabulary as v
 from catalogue.models import Insats, Kommun
 from catalogue.emergency import akut_text
 from catalogue.models import AlltidBehovsprovad
-from catalogue.rights import kontaktvag
+from catalogue.rights import kontaktvag, ratt_att_ansoka
 from catalogue.routing import SAMTYCKESALDER, Rekommendation, Resultat
 
 STATUS_MARK = {"uppfyllt": "uppfyllt", "ej_uppfyllt": "inte uppfyllt", "okant": "kontrolleras av verksamheten"}
@@ -84,7 +84,8 @@ def kort(rek: Rekommendation, kommun: Kommun) -> dict:
     }
 
 
-def rekommendation_svar(res: Resultat, start: int = 0) -> tuple[list[str], Optional[dict], list[str]]:
+def rekommendation_svar(res: Resultat, start: int = 0,
+                        kontakt_url: Optional[str] = None) -> tuple[list[str], Optional[dict], list[str]]:
     """(texts, custom payload or None, ids shown) for a routing result, from position `start`."""
     kommun = res.kommun
     visade = res.rekommenderade[start:start + MAX_FORSLAG]
@@ -103,7 +104,7 @@ def rekommendation_svar(res: Resultat, start: int = 0) -> tuple[list[str], Optio
         texts.append("Det finns också: " + "; ".join(delar) + ".")
     if start == 0 and res.kraver_ansokan:
         texts.append("Det här finns också, men kräver att du ansöker: " + ", ".join(i.namn for i in res.kraver_ansokan[:3]) + ".")
-    texts.append(res.ratt_att_ansoka)
+    texts.append(ratt_att_ansoka(kommun, kontakt_url) if kontakt_url else res.ratt_att_ansoka)
     payload = {"insatser": [kort(r, kommun) for r in visade]} if visade else None
     return texts, payload, [r.insats.id for r in visade]
 
@@ -260,22 +261,23 @@ def answer_cost(insatser: list[Insats]) -> str:
     return base
 
 
-def answer_where(insatser: list[Insats], kommun: Kommun) -> str:
+def answer_where(insatser: list[Insats], kommun: Kommun, kontakt_url: Optional[str] = None) -> str:
     if not insatser:
-        return kontaktvag(kommun)
+        return kontaktvag(kommun, kontakt_url)
     lines = [f"- {i.namn}: {kontakt_text(i, kommun).removeprefix('Kontakt: ')}" for i in insatser]
-    return ("Du vänder dig direkt till verksamheten, utan ansökan:\n" + "\n".join(lines) + "\n" + kontaktvag(kommun))
+    return ("Du vänder dig direkt till verksamheten, utan ansökan:\n" + "\n".join(lines) + "\n" + kontaktvag(kommun, kontakt_url))
 
 
-def answer_person(kommun: Optional[Kommun]) -> str:
+def answer_person(kommun: Optional[Kommun], kontakt_url: Optional[str] = None) -> str:
     text = "Jag kan inte koppla dig till en person här i chatten. "
-    text += kontaktvag(kommun) if kommun else "Kontakta socialtjänsten i den kommun där du bor."
+    text += kontaktvag(kommun, kontakt_url) if kommun else "Kontakta socialtjänsten i den kommun där du bor."
     return text + " Du kan vara anonym när du ringer och frågar. Om någon är i fara just nu: ring 112."
 
 
-def application_needed(items: list[AlltidBehovsprovad], kommun: Optional[Kommun]) -> list[str]:
+def application_needed(items: list[AlltidBehovsprovad], kommun: Optional[Kommun],
+                       kontakt_url: Optional[str] = None) -> list[str]:
     texts = [f"{a.namn} kan inte ges utan ansökan ({a.lagrum}). {a.forklaring}" for a in items[:2]]
     texts.append("Så här gör du för att ansöka: kontakta socialtjänsten och säg att du vill ansöka. Socialtjänsten "
                  "utreder ditt behov och fattar ett beslut. "
-                 + (kontaktvag(kommun) if kommun else "Kontakta socialtjänsten i den kommun där du bor."))
+                 + (kontaktvag(kommun, kontakt_url) if kommun else "Kontakta socialtjänsten i den kommun där du bor."))
     return texts

@@ -30,7 +30,7 @@ from rasa_sdk.types import DomainDict
 from bot import interpreter
 from bot.interpreter import UNKNOWN, Facts
 from catalogue.loader import default_catalogue
-from catalogue.rights import ratt_att_ansoka
+from catalogue.rights import is_https_url, ratt_att_ansoka
 from catalogue.routing import questions_that_matter, route
 from catalogue.text import fold
 
@@ -171,15 +171,15 @@ def _answer_questions(reply: Reply, facts: Facts, state: State, shown: list) -> 
     if "kostnad" in facts.questions:
         reply.say(replies.answer_cost(shown))
     if "vart" in facts.questions and kommun:
-        reply.say(replies.answer_where(shown, kommun))
+        reply.say(replies.answer_where(shown, kommun, state.kontakt_url))
     if "person" in facts.questions:
-        reply.say(replies.answer_person(kommun))
+        reply.say(replies.answer_person(kommun, state.kontakt_url))
 
 
 def _recommend(reply: Reply, state: State, facts: Facts, start: int = 0) -> None:
     profil = state.profil()
     res = route(profil)
-    texts, payload, ids = replies.rekommendation_svar(res, start)
+    texts, payload, ids = replies.rekommendation_svar(res, start, state.kontakt_url)
     if start == 0:
         reply.say(replies.what_we_understood(state.amnen, state.for_vem, _ages_text(state)))
         consent = replies.consent_note(state.alder, state.for_vem)
@@ -204,6 +204,8 @@ def respond(state: State, text: str, latest: dict) -> Reply:
     """The whole turn, as a pure function of the state and the message (tests call it directly)."""
     reply = Reply()
     metadata = latest.get("metadata") or {}
+    # the embedding site's own contact page (data-kontakt-url), per message, never stored
+    state.kontakt_url = metadata.get("kontakt_url") if is_https_url(metadata.get("kontakt_url")) else None
     intent = (latest.get("intent") or {}).get("name")
     asked = state.asked
     state.asked = None
@@ -231,7 +233,7 @@ def respond(state: State, text: str, latest: dict) -> Reply:
     if facts.application:
         catalogue = default_catalogue()
         items = [a for a in catalogue.alltid_behovsprovade if a.id in facts.application]
-        for line in replies.application_needed(items, kommun):
+        for line in replies.application_needed(items, kommun, state.kontakt_url):
             reply.say(line)
         record(state, "kraver_ansokan", "ekonomiskt_bistand" if "ekonomiskt-bistand" in facts.application
                else "behovsprovad_insats")
@@ -326,7 +328,7 @@ def _follow_up(reply: Reply, state: State, facts: Facts, text: str, intent: Opti
             reply.say("Den här insatsen behovsprövas: du behöver ansöka hos socialtjänsten.")
     _answer_questions(reply, facts, state, shown)
     if "ansoka" in facts.questions and kommun:
-        reply.say(ratt_att_ansoka(kommun))
+        reply.say(ratt_att_ansoka(kommun, state.kontakt_url))
     if not reply.items:
         reply.say(replies.NOT_UNDERSTOOD)
 
@@ -338,7 +340,7 @@ def _general_questions(reply: Reply, facts: Facts, state: State, text: str) -> N
         reply.say(replies.mer_om_text(named, default_catalogue().kommun(named.kommun)))
     _answer_questions(reply, facts, state, [])
     if "ansoka" in facts.questions:
-        reply.say(ratt_att_ansoka(kommun) if kommun else replies.GENERAL_RIGHT_TO_APPLY)
+        reply.say(ratt_att_ansoka(kommun, state.kontakt_url) if kommun else replies.GENERAL_RIGHT_TO_APPLY)
     if "vart" in facts.questions and not kommun:
         reply.say(replies.answer_person(None))
     if named is None and not reply.items:

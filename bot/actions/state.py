@@ -41,6 +41,7 @@ class State:
     recommended: bool = False        # this need has had its recommendation (and was counted)
     visade: list[str] = field(default_factory=list)
     sida: int = 0
+    kontakt_url: Optional[str] = None   # from the message's metadata each turn; not a slot
 
     @classmethod
     def from_tracker(cls, tracker) -> "State":

@@ -194,3 +194,14 @@ def test_an_impossible_age_gets_a_kind_message_and_the_question_stands():
     c.say("Psykisk ohälsa")
     reply = c.say("300")
     assert "mellan 0 och 120" in c.texts(reply) and c.state.asked is not None
+
+
+def test_the_embedding_sites_contact_page_is_used_and_only_if_https():
+    c = Conversation()
+    reply = respond(c.state, "jag är 40 och dricker för mycket", {**parse("jag är 40 och dricker för mycket", "behov_beroende", 0.8),
+                                                      "metadata": {"kommun": "uppsala", "kontakt_url": "https://example.se/soc"}})
+    assert "https://example.se/soc" in c.texts(reply)
+    c2 = Conversation()
+    reply = respond(c2.state, "jag är 40 och dricker för mycket", {**parse("jag är 40 och dricker för mycket", "behov_beroende", 0.8),
+                                                       "metadata": {"kommun": "uppsala", "kontakt_url": "javascript:alert(1)"}})
+    assert "javascript" not in c2.texts(reply)

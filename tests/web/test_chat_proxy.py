@@ -37,6 +37,15 @@ def test_message_is_redacted_and_forwarded_with_municipality_metadata(proxied):
     assert "«personnummer borttaget»" in text
 
 
+@pytest.mark.parametrize("url,forwarded", [("https://www.alingsas.se/socialtjanst", True),
+                                            ("javascript:alert(1)", False), ("http://x.se", False), (42, False)])
+def test_the_sites_contact_page_is_forwarded_only_as_https(proxied, url, forwarded):
+    c, rasa = proxied
+    assert post(c, kontakt_url=url).status_code == 200
+    metadata = rasa.received[-1]["json"]["metadata"]
+    assert (metadata.get("kontakt_url") == url) if forwarded else ("kontakt_url" not in metadata)
+
+
 def test_replies_pass_through_as_rasas_json_list(proxied):
     c, rasa = proxied
     card = {"id": f"{K}/x", "namn": "X", "varfor": "För att", "villkor": [{"text": "Ålder", "status": "okant"}],

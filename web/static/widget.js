@@ -20,6 +20,8 @@
   script.setAttribute("data-insatsguiden-klar", "1");
 
   var kommun = (script.getAttribute("data-kommun") || "").trim().toLowerCase();
+  // The embedding site may name its own contact page; the server accepts only an https address.
+  var kontaktUrl = (script.getAttribute("data-kontakt-url") || "").trim();
   var base = new URL(script.src, document.baseURI).origin;
   var mountId = script.getAttribute("data-mount");
   var uid = "ig-" + Math.random().toString(36).slice(2, 8);
@@ -314,7 +316,7 @@
     fetch(base + "/api/chatt", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: sender, message: text, kommun: kommun }),
+      body: JSON.stringify({ sender: sender, message: text, kommun: kommun, kontakt_url: kontaktUrl }),
       credentials: "omit",
       referrerPolicy: "no-referrer",
       signal: ctrl ? ctrl.signal : undefined
