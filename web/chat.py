@@ -258,7 +258,7 @@ def chatt():
     slots = current_app.extensions["rasa_slots"]
     if not slots.acquire(blocking=False):
         logger.warning("Chatten är full (%s samtidiga anrop till Rasa)", current_app.config["RASA_MAX_CONCURRENT"])
-        raise Fel(503, f"{BUSY} {kontaktvag(kommun)} {EMERGENCY}",
+        raise Fel(503, f"{BUSY} {kontaktvag(kommun, kontakt_url, nationella=False)} {EMERGENCY}",
                   headers={"Retry-After": str(BUSY_RETRY_AFTER)}, **_ur_drift(kommun))
     try:
         replies = clean_replies(post_to_rasa({"sender": sender, "message": text,
@@ -271,15 +271,15 @@ def chatt():
             current_app.extensions["conversations"].rasa_down()
         if exc.timeout:
             raise Fel(504, "Chatten svarar långsamt just nu. Försök igen, eller använd guiden under tiden. "
-                      f"{kontaktvag(kommun)} {EMERGENCY}", **_ur_drift(kommun)) from None
-        raise Fel(503, f"{RESTARTING} {kontaktvag(kommun)} {EMERGENCY}", **_ur_drift(kommun)) from None
+                      f"{kontaktvag(kommun, kontakt_url, nationella=False)} {EMERGENCY}", **_ur_drift(kommun)) from None
+        raise Fel(503, f"{RESTARTING} {kontaktvag(kommun, kontakt_url, nationella=False)} {EMERGENCY}", **_ur_drift(kommun)) from None
     finally:
         slots.release()
     if not any(r.get("text") or r.get("buttons") or r.get("custom") for r in replies):
         # Rasa is up but said nothing: its action server is down (or restarting).
         # Rasa itself still holds the conversation, so it did not start over.
         logger.warning("Rasa gav inget svar (actionservern svarar inte)")
-        raise Fel(503, f"{RESTARTING} {kontaktvag(kommun)} {EMERGENCY}", **_ur_drift(kommun))
+        raise Fel(503, f"{RESTARTING} {kontaktvag(kommun, kontakt_url, nationella=False)} {EMERGENCY}", **_ur_drift(kommun))
     if current_app.extensions["conversations"].replied(sender):
         replies.insert(0, {"recipient_id": sender, "text": STARTED_OVER})
     return jsonify(replies)
