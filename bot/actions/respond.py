@@ -174,6 +174,7 @@ def _answer_questions(reply: Reply, facts: Facts, state: State, shown: list) -> 
         reply.say(replies.answer_where(shown, kommun, state.kontakt_url))
     if "person" in facts.questions:
         reply.say(replies.answer_person(kommun, state.kontakt_url))
+        record(state, "bad_om_person", "fraga_person")   # staff see how many want a person
 
 
 def _recommend(reply: Reply, state: State, facts: Facts, start: int = 0) -> None:

@@ -205,3 +205,11 @@ def test_the_embedding_sites_contact_page_is_used_and_only_if_https():
     reply = respond(c2.state, "jag är 40 och dricker för mycket", {**parse("jag är 40 och dricker för mycket", "behov_beroende", 0.8),
                                                        "metadata": {"kommun": "uppsala", "kontakt_url": "javascript:alert(1)"}})
     assert "javascript" not in c2.texts(reply)
+
+
+def test_asking_for_a_person_is_counted_under_the_municipality(monkeypatch):
+    counted = []
+    monkeypatch.setattr("bot.actions.respond.record", lambda state, outcome, intent: counted.append((state.kommun, outcome, intent)))
+    c = Conversation("sala")
+    c.say("kan jag prata med en riktig människa?")
+    assert ("sala", "bad_om_person", "fraga_person") in counted
