@@ -59,6 +59,12 @@ def is_https_url(url: Optional[str]) -> bool:
     return isinstance(url, str) and url.startswith("https://") and len(url) <= 300 and not any(c.isspace() for c in url)
 
 
+def ratt_att_ansoka_kort() -> str:
+    """The right to apply in one sentence, for a card view with "Läs mer" (issue 13)."""
+    return ("Du har alltid rätt att ansöka om stöd hos socialtjänsten och få din ansökan prövad "
+            "(11 kap. 1 § socialtjänstlagen).")
+
+
 def ratt_att_ansoka(kommun: Kommun, kontakt_url: Optional[str] = None) -> str:
     return (
         "Du har alltid rätt att ansöka om insatser hos socialtjänsten och få din ansökan prövad "

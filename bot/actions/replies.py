@@ -11,7 +11,7 @@ from catalogue import vocabulary as v
 from catalogue.models import Insats, Kommun
 from catalogue.emergency import akut_text
 from catalogue.models import AlltidBehovsprovad
-from catalogue.rights import kontaktvag, ratt_att_ansoka
+from catalogue.rights import kontaktvag, ratt_att_ansoka, ratt_att_ansoka_kort
 from catalogue.routing import SAMTYCKESALDER, Rekommendation, Resultat
 
 STATUS_MARK = {"uppfyllt": "uppfyllt", "ej_uppfyllt": "inte uppfyllt", "okant": "kontrolleras av verksamheten"}
@@ -71,6 +71,9 @@ def forslag_text(n: int, rek: Rekommendation, kommun: Kommun) -> str:
     ])
 
 
+NO_APPLICATION = "Du behöver inte ansöka: du vänder dig direkt till verksamheten."
+
+
 def kort(rek: Rekommendation, kommun: Kommun) -> dict:
     """One card for the widget (the `custom` payload); id and namn are what evaluation reads."""
     return {
@@ -91,7 +94,7 @@ def rekommendation_svar(res: Resultat, start: int = 0,
     visade = res.rekommenderade[start:start + MAX_FORSLAG]
     texts: list[str] = []
     if visade:
-        intro = (f"Det här kan passa i {kommun.namn}. Du behöver inte ansöka: du vänder dig direkt till verksamheten."
+        intro = (f"Det här kan passa i {kommun.namn}. {NO_APPLICATION}"
                  if start == 0 else "Här är fler insatser som kan passa:")
         texts.append(intro)
         texts += [forslag_text(start + n, rek, kommun) for n, rek in enumerate(visade, 1)]
@@ -107,6 +110,17 @@ def rekommendation_svar(res: Resultat, start: int = 0,
     texts.append(ratt_att_ansoka(kommun, kontakt_url) if kontakt_url else res.ratt_att_ansoka)
     payload = {"insatser": [kort(r, kommun) for r in visade]} if visade else None
     return texts, payload, [r.insats.id for r in visade]
+
+
+def card_view(intro: str, understood: Optional[str], count: int, rights: str, replaced: list[str]) -> dict:
+    """The short form of a recommendation for a channel that shows cards (the widget)."""
+    if understood:   # the first page of a recommendation
+        fit = "En insats kan passa." if count == 1 else f"{count} insatser kan passa."
+        summary = f"{understood} {fit} {NO_APPLICATION}"
+    else:
+        summary = intro
+    return {"sammanfattning": summary, "ersatter": replaced,
+            "ratt_att_ansoka": {"kort": ratt_att_ansoka_kort(), "mer": rights}}
 
 
 def mer_om_text(insats: Insats, kommun: Kommun) -> str:

@@ -181,14 +181,20 @@ def _recommend(reply: Reply, state: State, facts: Facts, start: int = 0) -> None
     profil = state.profil()
     res = route(profil)
     texts, payload, ids = replies.rekommendation_svar(res, start, state.kontakt_url)
-    if start == 0:
-        reply.say(replies.what_we_understood(state.amnen, state.for_vem, _ages_text(state)))
+    understood = replies.what_we_understood(state.amnen, state.for_vem, _ages_text(state)) if start == 0 else None
+    if understood:
+        reply.say(understood)
         consent = replies.consent_note(state.alder, state.for_vem)
         if consent:
             reply.say(consent)
     for text in texts[:-1]:
         reply.say(text)
     if payload:
+        # The widget shows a short summary and one card per insats instead of the text version
+        # (issue 13): `ersatter` lists the texts the cards replace, for channels with cards only.
+        replaced = [understood] if understood else []
+        replaced += texts[:1 + len(ids)] + texts[-1:]
+        payload.update(replies.card_view(texts[0], understood, len(ids), texts[-1], replaced))
         reply.custom(payload)
     state.visade = ids or state.visade
     state.sida = start

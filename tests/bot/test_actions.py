@@ -213,3 +213,21 @@ def test_asking_for_a_person_is_counted_under_the_municipality(monkeypatch):
     c = Conversation("sala")
     c.say("kan jag prata med en riktig människa?")
     assert ("sala", "bad_om_person", "fraga_person") in counted
+
+
+def test_a_recommendation_carries_a_short_card_view_for_the_widget():
+    """Issue 13: the widget shows a summary and one card per insats; the REST text stays complete."""
+    c = Conversation()
+    reply = c.say("min dotter är 15 och mår dåligt, hon har slutat äta", "behov_psykisk_ohalsa", 0.8)
+    payload = next(i["json_message"] for i in reply.items if "insatser" in i.get("json_message", {}))
+    texts = [i["text"] for i in reply.items if "text" in i]
+    names = [card["namn"] for card in payload["insatser"]]
+    assert names and len(payload["sammanfattning"].split()) <= 60
+    assert f"{len(names)} insatser kan passa" in payload["sammanfattning"] or len(names) == 1
+    # every replaced text is a real text of this reply, and every card's text version is among them
+    assert set(payload["ersatter"]) <= set(texts)
+    for name in names:
+        assert any(name in t for t in payload["ersatter"])
+        assert sum(name in t for t in texts if t not in payload["ersatter"]) == 0
+    assert "11 kap. 1 §" in payload["ratt_att_ansoka"]["kort"] and payload["ratt_att_ansoka"]["kort"].count(".") <= 3
+    assert payload["ratt_att_ansoka"]["mer"] in texts and payload["ratt_att_ansoka"]["mer"] in payload["ersatter"]
