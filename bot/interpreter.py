@@ -366,7 +366,12 @@ def who_from(text: str, own_age: Optional[Span] = None, other_ages: Optional[lis
             not re.search(r"\b(orolig for|det galler|hjalpa|stotta)\b", t):
         # "min sambo slängde ut mig", "min man har aldrig slagit mig": the writer is the one affected
         return "sig"
-    if not relative and _RELATIVE_SUBJECT.search(t) and not young:
+    subject = _RELATIVE_SUBJECT.search(t)
+    if not relative and subject and re.search(r"^(\W*\w+){0,5}?\W*\b(mig|mej|om att jag|att jag ska|pa mig)\b",
+                                              t[subject.end():]) and not _HELPING.search(t):
+        # "mamma slängde ut mig", "mamma tjatar om att jag ska...": the writer is the one affected
+        return "sig"
+    if not relative and subject and not young:
         return "anhorig"
     if not relative and _RELATIVE_SUBJECT.search(t) and young and _HELPING.search(t):
         return "anhorig"
@@ -431,6 +436,8 @@ QUESTIONS = {
             r"|\bhow do i contact|\bwhere (do|can) i",
     "ansoka": r"\bansok|\bansoka|\bbehovsprov|\bbistand|\bforsorjningsstod|\bsocialbidrag|\bsoka hjalp (hos|fran) soc",
     "person": r"\bprata med (en|nan|nagon|ngn) (person|manniska|handlaggare|socialsekreterare)|\briktig manniska|"
+              r"\b(finns det|finns de|har ni) (nan|nagon|ngn|nagon vuxen|en vuxen) (jag|man|vi) kan prata (med|m)\b|"
+              r"\bkan jag (fa )?prata med (nan|nagon|ngn)\b|"
               r"\bkan jag (ringa|traffa) (nagon|en person)",
     "grupp": r"\bi grupp\b|\bgrupp(er|en|verksamhet)?\b.*\?|\bandra i samma (sits|situation)",
     "enskilt": r"\benskilt\b|\bensam med (en|nagon)|\bindividuell|\bbara jag och\b",
@@ -475,6 +482,8 @@ _SUBSTANCE_TOPIC = {"alkohol": "beroende", "cannabis": "beroende", "narkotika": 
 # Topics the vocabulary finds that are about the asker's role rather than the need itself
 # ("min son" is an anhörig word, "mamma" a parenting word): they rank below a real topic.
 _ROLE_TOPICS = {"anhorig", "foraldraskap"}
+# Needs of the household that the adult writer has, whoever else lives in it.
+_HOUSEHOLD_TOPICS = {"ekonomi", "bostad", "arbete"}
 
 
 # "drog ner tröjan" is the verb dra, not the noun droger (both stem to "drog").
@@ -544,6 +553,14 @@ class Facts:
     switch: bool = False         # says outright that this is another matter ("en annan grej")
     describes_need: bool = False # reads as a description of a problem, not a detail ("jobbar heltid")
     explicit_who: bool = False   # names whom it is for outright ("det gäller", "för mig som mamma")
+    asks_for_support: bool = False  # asks what there is ("vad finns det för henne då?", "kan någon hjälpa")
+
+
+# Asking what support there is: a new topic in such a message is a need, not a detail.
+_ASKS_SUPPORT = re.compile(
+    r"\b(vad finns (det )?(for|at)|finns (det )?(nat|nagot|nagon|nan|ngt|ngn|nagra) (for|at|stod|hjalp|som|man|jag|"
+    r"hon|han|vi)|kan (ni|man|nagon|nan|ngn|kommunen|soc) hjalpa|far man (hjalp|stod)|behover (hjalp|stod) (med|for|att)|"
+    r"vart (kan|ska) (jag|man|vi|hon|han) (vanda|ga|fa hjalp))")
 
 
 def _application_needs(t: str, intent: Optional[str], confidence: float) -> list[str]:
@@ -632,8 +649,8 @@ def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = No
         facts.for_vem = UNKNOWN
     if facts.for_vem == "sig" and facts.other_ages and not facts.own_age and not re.search(r"\b(jag|ja)\b", t):
         facts.for_vem = None
-    if facts.for_vem is None and facts.other_ages and re.search(r"\b(han|hon|hen|sonen|dottern|barnet)\b", t):
-        facts.pronoun_only = True
+    if facts.for_vem is None and re.search(r"\b(han|hon|hen|honom|henne|sonen|dottern|barnet)\b", t):
+        facts.pronoun_only = True   # "hon vill inte tillbaka till skolan": the same person as before
     if facts.for_vem == "sig" and facts.other_ages and not facts.own_age and (known_for_vem or "") not in ("", "sig"):
         facts.for_vem = None
 
@@ -650,9 +667,15 @@ def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = No
         r"\b(mar|orolig|problem|svart|jobbigt|radd|hjalp|stod|orkar|klarar|brakar|brak|dricker|super|knarkar|roker|"
         r"spelar|slar|slog|hotar|hot|kris|ledsen|ensam|skulder|skuld|arg|dog|grater|angest|vald|sover inte|sjuk|"
         r"polis|kriminell|haktad|hemlos|vrakt|skilj\w*|separer\w*|stress\w*|deprimerad|nedstamd|mobbad|rad)\b", t))
+    facts.asks_for_support = bool(_ASKS_SUPPORT.search(t))
     facts.follow_up = len(words) <= 40 and ("?" in text or bool(re.match(r"^(och |men )?(kan|far|maste|hur|vad|vart|var|"
                                                                          r"vem|finns|ar|blir|kostar|ska|behovs)\b", t)))
 
+    if facts.for_vem == "mitt-barn" and facts.topics and facts.topics[0] in _HOUSEHOLD_TOPICS and \
+            not _PARENTING.search(t) and re.search(r"\b(jag|ja|vi)\b", t):
+        # "ensamstående pappa med tre barn ... skulder hos kronofogden": the children are the
+        # household, the need (money, a home, work) is the writer's own.
+        facts.for_vem = "sig"
     if facts.acute and not facts.topics:
         facts.topics = [acute_topic(text)]   # the support that follows the emergency information
     facts.kommun = kommun_from(text)
@@ -666,6 +689,8 @@ def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = No
         if re.search(rf"\b(pa|in|on) {word}\b|\b{word}\b.*\?", t):
             facts.sprak = sprak
     facts.application = _application_needs(t, intent, confidence)
+    if intent == "fraga_person" and confidence >= 0.6 and "person" not in facts.questions:
+        facts.questions.append("person")
     if intent == "behovsprovad_insats" and confidence >= 0.5 and not facts.application:
         facts.questions.append("ansoka")
     return facts

@@ -88,7 +88,7 @@ def merge(state: State, facts: Facts, metadata_kommun: Optional[str]) -> Optiona
         state.kommun = metadata_kommun
 
     if facts.topics and state.recommended and not (set(facts.topics) & set(state.amnen)) and \
-            ((facts.follow_up and not facts.switch) or not facts.describes_need):
+            not facts.asks_for_support and ((facts.follow_up and not facts.switch) or not facts.describes_need):
         # "kan vi gå dit fast vi knappt pratar med varandra?", "måste pappan också godkänna?": a
         # question about what was shown, not a new need, unless the message says it is another matter;
         # nor is a detail such as "jobbar heltid, helst efter fyra".
@@ -98,7 +98,7 @@ def merge(state: State, facts: Facts, metadata_kommun: Optional[str]) -> Optiona
         if state.amnen and not (set(facts.topics) & set(state.amnen)) and (state.recommended or facts.switch):
             # A different need. After a recommendation nothing carries over unless the message
             # points back at the same person ("han", "hon") or names the person again.
-            keep = facts.pronoun_only and facts.for_vem is None
+            keep = (facts.pronoun_only or facts.asks_for_support) and facts.for_vem in (None, state.for_vem)
             state.new_need(keep_person=keep)
             if not keep and facts.for_vem is None and not facts.own_age and not facts.other_ages:
                 note = replies.NEW_NEED

@@ -231,3 +231,18 @@ def test_a_recommendation_carries_a_short_card_view_for_the_widget():
         assert sum(name in t for t in texts if t not in payload["ersatter"]) == 0
     assert "11 kap. 1 §" in payload["ratt_att_ansoka"]["kort"] and payload["ratt_att_ansoka"]["kort"].count(".") <= 3
     assert payload["ratt_att_ansoka"]["mer"] in texts and payload["ratt_att_ansoka"]["mer"] in payload["ersatter"]
+
+
+def test_a_new_topic_asked_about_after_a_recommendation_keeps_the_person_and_is_answered():
+    c = Conversation(kommun="mellerud")
+    c.say("dottern har varit så ledsen sen i våras, hon är 17", "behov_psykisk_ohalsa", 0.8)
+    reply = c.say("hon vill inte tillbaka till skolan, vad finns det för henne då?", "behov_skola", 0.6)
+    assert c.state.amnen[0] == "skola" and c.state.for_vem == "mitt-barn" and c.state.barn_alder == [(17, 17)]
+    assert c.cards(reply) and "Jag förstod inte" not in c.texts(reply)
+
+
+def test_asking_for_someone_to_talk_to_after_a_recommendation_is_answered():
+    c = Conversation(kommun="sala")
+    c.say("mammas kille slår henne ibland. jag e 14", "behov_vald", 0.5)
+    reply = c.say("finns det nån jag kan prata med?", "fraga_person", 0.9)
+    assert "Jag förstod inte" not in c.texts(reply) and "socialtjänsten" in c.texts(reply)

@@ -64,6 +64,9 @@ def test_impossible_ages():
     ("min sambo slängde ut mig igår", "sig"), ("vi bråkar hela tiden, jag och min man", "familj"),
     ("Jag hittade en grinder i min sons rum", "mitt-barn"), ("jag är mormor till en pojke på 10 år", "mitt-barn"),
     ("hej jag är 62 år och dottern tycker att jag ska prata med någon", "sig"),
+    ("mamma slängde ut mig i lördags efter ett stort bråk", "sig"),
+    ("mamma tjatar om att jag ska göra nåt med mitt liv", "sig"),
+    ("mamma har börjat glömma saker och jag är orolig för henne", "anhorig"),
 ])
 def test_who_the_help_is_for(text, who):
     assert facts(text).for_vem == who
@@ -85,6 +88,7 @@ def test_municipality_by_name_or_locality(text, kommun):
     ("kan man vara anonym?", "anonym"), ("syns det nånstans?", "anonym"), ("hur många gånger får man gå?", "antal"),
     ("kostar det något?", "kostnad"), ("vart ska jag vända mig då?", "vart"),
     ("får mina föräldrar veta?", "foraldrar_veta"), ("hur ansöker man?", "ansoka"),
+    ("finns det nån jag kan prata med?", "person"),
 ])
 def test_questions_inside_a_message(text, question):
     assert question in facts(text).questions
@@ -117,3 +121,14 @@ def test_spelling_without_swedish_letters_and_typos_still_finds_the_topic():
     no_intent = {"intent_ranking": []}
     assert "ekonomi" in interpret("jag ar skulldsatt hos kronofogen", no_intent).topics
     assert "psykisk-ohalsa" in interpret("jag mar sa daligt, grater varje dag", no_intent).topics
+
+
+@pytest.mark.parametrize("intent,text,who", [
+    ("behov_ekonomi", "Ensamstående pappa med tre barn 4, 9 och 12 år. Jag har skulder hos kronofogden", "sig"),
+    ("behov_bostad", "Vi har fått uppsägning av lägenheten, jag har två barn, 4 och 10", "sig"),
+    ("behov_ekonomi", "min son är 19 och har fått skulder, hur kan jag hjälpa honom", "mitt-barn"),
+])
+def test_money_or_a_home_for_a_household_is_the_writers_own_need(intent, text, who):
+    parse = {"intent": {"name": intent, "confidence": 0.8}, "intent_ranking": [{"name": intent, "confidence": 0.8}],
+             "entities": []}
+    assert interpret(text, parse).for_vem == who
