@@ -8,16 +8,26 @@ address or a time finer than the week. Used by the bot's actions and by the web 
 Recording must never disturb a resident's conversation: `record()` swallows every error.
 SQLite runs in WAL mode with a busy timeout, so several processes (the action server, the web
 workers) can count at the same time, and counts survive restarts.
+
+With `DATABASE_URL=postgresql://…` (issue 15) the same table lives in PostgreSQL instead
+(catalogue/database.py), shared by every action server and web process of a deployment. Each
+count is one atomic `INSERT … ON CONFLICT DO UPDATE SET antal = rakneverk.antal + 1` in both
+databases, so parallel writers never lose a count. When PostgreSQL cannot be reached, counting is
+skipped (the chat and the guide go on) and a warning names only DATABASE_URL and the error type;
+for PAUSE_AFTER_FAILURE seconds no new connection is tried, so a database that is gone costs a
+resident's reply at most one connect timeout per pause.
 """
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import os
-import sqlite3
+import threading
+import time
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Union
 
+from . import database
 from . import vocabulary as v
 
 logger = logging.getLogger(__name__)
@@ -41,7 +51,7 @@ INTENT_TILLATNA = {
 
 DEFAULT_DB = Path(os.environ.get("INSATSGUIDEN_STATISTIK_DB", Path(__file__).resolve().parent.parent / "instance" / "statistik.db"))
 
-SCHEMA = """
+SCHEMA_SQLITE = """
 create table if not exists rakneverk (
     vecka   text    not null check (vecka glob '[0-9][0-9][0-9][0-9]-W[0-9][0-9]'),
     kommun  text    not null check (length(kommun) <= 20),
@@ -53,6 +63,21 @@ create table if not exists rakneverk (
     primary key (vecka, kommun, kanal, amne, intent, utfall)
 ) without rowid;
 """
+SCHEMA = SCHEMA_SQLITE  # the name older code and tests use
+
+SCHEMA_POSTGRES = database.postgres_ddl(SCHEMA_SQLITE)
+
+UPSERT = ("insert into rakneverk (vecka, kommun, kanal, amne, intent, utfall, antal) values (?, ?, ?, ?, ?, ?, 1) "
+          "on conflict (vecka, kommun, kanal, amne, intent, utfall) do update set antal = rakneverk.antal + 1")
+
+PAUSE_AFTER_FAILURE = 30.0   # seconds without connection attempts after PostgreSQL failed
+_paused_until = 0.0
+_pause_lock = threading.Lock()
+
+
+def default_target() -> Union[str, Path]:
+    """DATABASE_URL when set (PostgreSQL), else the SQLite file DEFAULT_DB."""
+    return database.database_url() or DEFAULT_DB
 
 
 def iso_vecka(day: Optional[dt.date] = None) -> str:
@@ -60,14 +85,9 @@ def iso_vecka(day: Optional[dt.date] = None) -> str:
     return f"{year}-W{week:02d}"
 
 
-def connect(db_path: Path = DEFAULT_DB) -> sqlite3.Connection:
-    db_path = Path(db_path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(db_path, timeout=10)
-    conn.execute("pragma journal_mode=wal")
-    conn.execute("pragma busy_timeout=10000")
-    conn.executescript(SCHEMA)
-    return conn
+def connect(db_path: Union[str, Path, None] = None) -> database.Connection:
+    """A connection to the counters (a SQLite path or a postgresql:// URL; None = the default)."""
+    return database.connect(db_path or default_target(), SCHEMA_SQLITE, SCHEMA_POSTGRES)
 
 
 def _clean(kommun: Optional[str], kanal: str, amne: Optional[str], intent: Optional[str], utfall: str) -> tuple:
@@ -81,22 +101,48 @@ def _clean(kommun: Optional[str], kanal: str, amne: Optional[str], intent: Optio
     return kommun, kanal, amne, intent, utfall
 
 
+def _paused() -> bool:
+    return time.monotonic() < _paused_until
+
+
+def _pause(exc: BaseException) -> None:
+    global _paused_until
+    with _pause_lock:
+        first = not _paused()
+        _paused_until = time.monotonic() + PAUSE_AFTER_FAILURE
+    if first:
+        # The variable's name and the error type only: never the URL (password), never a value.
+        logger.warning("Statistiken räknas inte: databasen i %s svarar inte (%s); nytt försök om %.0f s. "
+                       "Chatten och guiden fungerar som vanligt.", database.DATABASE_URL_ENV, type(exc).__name__,
+                       PAUSE_AFTER_FAILURE)
+
+
+def resume() -> None:
+    """Ends a pause after a failure at once (tests; an operator could call it after a repair)."""
+    global _paused_until
+    with _pause_lock:
+        _paused_until = 0.0
+
+
 def record(*, kommun: Optional[str], kanal: str, amne: Optional[str], intent: Optional[str], utfall: str,
-           db_path: Optional[Path] = None, day: Optional[dt.date] = None) -> bool:
+           db_path: Union[str, Path, None] = None, day: Optional[dt.date] = None) -> bool:
     """Adds one to a counter. Returns False (and logs only the error type) if that failed."""
+    target = db_path or default_target()
+    postgres = database.is_postgres(target)
+    if postgres and _paused():
+        return False
     try:
         row = (iso_vecka(day), *_clean(kommun, kanal, amne, intent, utfall))
-        conn = connect(db_path or DEFAULT_DB)
+        conn = connect(target)
         try:
             with conn:
-                conn.execute(
-                    "insert into rakneverk (vecka, kommun, kanal, amne, intent, utfall, antal) values (?, ?, ?, ?, ?, ?, 1) "
-                    "on conflict (vecka, kommun, kanal, amne, intent, utfall) do update set antal = antal + 1",
-                    row,
-                )
+                conn.execute(UPSERT, row)
         finally:
             conn.close()
         return True
     except Exception as exc:  # a failed count must never reach the resident
-        logger.warning("Statistiken kunde inte räknas upp: %s", type(exc).__name__)
+        if postgres and isinstance(exc, database.OperationalError):
+            _pause(exc)
+        else:
+            logger.warning("Statistiken kunde inte räknas upp: %s", type(exc).__name__)
         return False

@@ -50,7 +50,8 @@ def default_config() -> dict:
         "TRACKER_TTL": _int_env("INSATSGUIDEN_TRACKER_TTL", 1800),
         "CATALOGUE_DB": store.DEFAULT_DB,
         "CATALOGUE": None,             # a catalogue.loader.Catalogue; None = the project's data files
-        "STATISTIK_DB": None,          # None = catalogue.statistics.DEFAULT_DB
+        # None = DATABASE_URL (PostgreSQL) when set, else catalogue.statistics.DEFAULT_DB (SQLite)
+        "STATISTIK_DB": None,
         "CHATT_MAX_TECKEN": 1000,
         # Requests per minute per client on /api/chatt. bench/load.py raises it for its own stack.
         "CHATT_PER_MINUT": _int_env("INSATSGUIDEN_CHAT_RATE_LIMIT", 30),

@@ -9,7 +9,6 @@ import io
 import itertools
 import random
 import re
-import sqlite3
 from html.parser import HTMLParser
 
 import numpy as np
@@ -19,7 +18,14 @@ from catalogue import statistics
 from catalogue import vocabulary as v
 from catalogue.loader import default_catalogue
 from web.staff import anvandare, data, skydd
-from web_testkit import make_app, stat_db, text_of  # noqa: F401
+from conftest import column_names, query, table_names
+from web_testkit import make_app, text_of  # noqa: F401
+
+
+@pytest.fixture
+def stat_db(stat_target):
+    """Every test here runs against SQLite and against PostgreSQL (issue 15, item 4)."""
+    return stat_target
 
 LOSEN = "ett-riktigt-langt-losenord"
 VECKA = dt.date(2025, 3, 3)          # Monday of 2025-W10
@@ -634,31 +640,30 @@ def test_no_free_text_column_reachable_by_resident_input(app, stat_db):  # noqa:
     statistics.record(kommun=fritext, kanal="chatt", amne=fritext, intent=fritext, utfall="rekommenderat", db_path=stat_db)
     assert statistics.record(kommun="sala", kanal=fritext, amne="beroende", intent="x", utfall="rekommenderat", db_path=stat_db) is False
     assert statistics.record(kommun="sala", kanal="chatt", amne="beroende", intent="x", utfall=fritext, db_path=stat_db) is False
-    conn = sqlite3.connect(stat_db)
-    tabeller_ = [r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")]
-    assert tabeller_ == ["rakneverk"]
-    kolumner = [r[1] for r in conn.execute("pragma table_info(rakneverk)")]
+    tabeller_ = table_names(stat_db)
+    # With PostgreSQL the staff accounts live in the same database, in their own tables.
+    assert [t for t in tabeller_ if t not in ("anvandare", "inloggningar")] == ["rakneverk"]
+    kolumner = column_names(stat_db, "rakneverk")
     assert kolumner == ["vecka", "kommun", "kanal", "amne", "intent", "utfall", "antal"]
-    for kommun, kanal, amne, intent, utfall in conn.execute("select kommun, kanal, amne, intent, utfall from rakneverk"):
+    for kommun, kanal, amne, intent, utfall in query(stat_db, "select kommun, kanal, amne, intent, utfall from rakneverk"):
         assert kommun in (*v.KOMMUN_IDS, statistics.OKAND_KOMMUN)
         assert kanal in statistics.KANALER and utfall in statistics.UTFALL
         assert amne in (*v.amnen(), statistics.INGET_AMNE)
         assert intent in (*statistics.INTENT_TILLATNA, "annat")
-    assert all(re.fullmatch(r"\d{4}-W\d{2}", w) for (w,) in conn.execute("select vecka from rakneverk"))
-    conn.close()
+    assert all(re.fullmatch(r"\d{4}-W\d{2}", w) for (w,) in query(stat_db, "select vecka from rakneverk"))
     # The staff page only reads: nothing is added by looking at it.
     c = inloggad_klient(app)
-    before = sqlite3.connect(stat_db).execute("select count(*), sum(antal) from rakneverk").fetchone()
+    before = query(stat_db, "select count(*), sum(antal) from rakneverk")
     c.get("/personal/")
     c.get("/personal/export.csv")
-    assert sqlite3.connect(stat_db).execute("select count(*), sum(antal) from rakneverk").fetchone() == before
+    assert query(stat_db, "select count(*), sum(antal) from rakneverk") == before
     # The staff accounts table holds staff data only: nothing a resident can type reaches it.
-    kol = [r[1] for r in sqlite3.connect(app.config["STAFF_DB"]).execute("pragma table_info(anvandare)")]
+    kol = column_names(app.config["STAFF_DB"], "anvandare")
     assert kol == ["namn", "losenord_hash", "roll", "kommun", "sessionsnyckel"]
 
 
 def test_passwords_are_hashed_with_scrypt(app):
-    rows = sqlite3.connect(app.config["STAFF_DB"]).execute("select namn, losenord_hash from anvandare").fetchall()
+    rows = query(app.config["STAFF_DB"], "select namn, losenord_hash from anvandare")
     assert rows and all(h.startswith("scrypt:") and LOSEN not in h for _, h in rows)
 
 
@@ -692,4 +697,7 @@ def test_cli_creates_users_and_sets_passwords(app):
 
 
 def test_staff_db_defaults_next_to_the_statistics_db(app, stat_db):  # noqa: F811
-    assert app.config["STAFF_DB"] == stat_db.parent / "personal.db"
+    if isinstance(stat_db, str):   # PostgreSQL: the same database as the counters
+        assert app.config["STAFF_DB"] == stat_db
+    else:
+        assert app.config["STAFF_DB"] == stat_db.parent / "personal.db"

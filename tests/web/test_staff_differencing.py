@@ -12,11 +12,11 @@ import pytest
 
 from catalogue import statistics
 from web.staff import anvandare, data, skydd
-from web_testkit import make_app, stat_db, text_of  # noqa: F401
+from web_testkit import make_app, text_of  # noqa: F401
 import csv
 import io
 
-from test_staff import LOSEN, fyll, logga_in
+from test_staff import LOSEN, fyll, logga_in, stat_db  # noqa: F401 (SQLite and PostgreSQL)
 
 
 def csv_rader(resp) -> list[dict]:

@@ -12,7 +12,8 @@ is recorded.
 the login guard (every /personal URL except the login page and "Om statistiken" needs a logged-in
 account; otherwise → the login page) and the defaults for the app config:
 
-STAFF_DB                default: personal.db next to the statistics database
+STAFF_DB                default: personal.db next to the statistics database; with DATABASE_URL
+                        (PostgreSQL) the same database as the counters
 STAFF_SESSION_TIMMAR    8 — a login lasts at most this long
 STAFF_MAX_FEL           5 free failed logins per (account, address) within …
 STAFF_FEL_FONSTER       … 900 seconds; then each attempt waits STAFF_FEL_FORDROJNING (30 s),
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from flask import Flask, redirect, request, url_for
 
-from catalogue import statistics
+from catalogue import database, statistics
 
 from .inloggning import LoginThrottle, inloggad
 from .views import OPPNA, bp
@@ -34,11 +35,13 @@ from .views import OPPNA, bp
 PREFIX = "/personal"
 
 
-def standard_personal_db(app: Flask) -> Path:
+def standard_personal_db(app: Flask):
     env = os.environ.get("INSATSGUIDEN_PERSONAL_DB")
     if env:
-        return Path(env)
-    stat = app.config.get("STATISTIK_DB") or statistics.DEFAULT_DB
+        return env if database.is_postgres(env) else Path(env)
+    stat = app.config.get("STATISTIK_DB") or statistics.default_target()
+    if database.is_postgres(stat):
+        return stat   # PostgreSQL: the accounts' tables beside the counters, in the same database
     return Path(stat).parent / "personal.db"
 
 

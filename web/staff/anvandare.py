@@ -1,4 +1,5 @@
-"""Staff accounts: a small SQLite table (username, password hash, role, municipality).
+"""Staff accounts: a small table (username, password hash, role, municipality) in SQLite, or in
+PostgreSQL when DATABASE_URL is set (catalogue/database.py; `db_path` is then that URL).
 
 Passwords are hashed with scrypt (werkzeug.security; salted, memory-hard). Each account has a
 random session key: a password change or a removed account ends every session of that account.
@@ -9,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +17,7 @@ from typing import Optional
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from catalogue import database
 from catalogue import vocabulary as v
 
 ROLLER = ("personal", "admin")
@@ -25,7 +26,7 @@ MIN_LOSENORD = 12
 MAX_LOSENORD = 256   # a longer "password" is refused before hashing (no CPU burn on junk)
 METOD = "scrypt"
 
-SCHEMA = """
+SCHEMA_SQLITE = """
 create table if not exists anvandare (
     namn            text primary key,
     losenord_hash   text not null,
@@ -42,6 +43,9 @@ create table if not exists inloggningar (
     skapad      real not null
 ) without rowid;
 """
+SCHEMA = SCHEMA_SQLITE
+
+SCHEMA_POSTGRES = database.postgres_ddl(SCHEMA_SQLITE)
 
 # Checked against when the username does not exist, so that an unknown name takes as long as a
 # wrong password (no way to probe which usernames exist).
@@ -71,13 +75,9 @@ def normalisera(namn: str) -> str:
     return (namn or "").strip().lower()
 
 
-def connect(db_path: Path) -> sqlite3.Connection:
-    db_path = Path(db_path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(db_path, timeout=10)
-    conn.execute("pragma busy_timeout=10000")
-    conn.executescript(SCHEMA)
-    return conn
+def connect(db_path) -> database.Connection:
+    """A connection to the accounts (a SQLite path or a postgresql:// URL)."""
+    return database.connect(db_path, SCHEMA_SQLITE, SCHEMA_POSTGRES, wal=False)
 
 
 def _kontrollera_losenord(losenord: str) -> None:
@@ -103,7 +103,7 @@ def skapa(db_path: Path, namn: str, losenord: str, kommun: Optional[str] = None,
             conn.execute("insert into anvandare values (?, ?, ?, ?, ?)",
                          (user.namn, generate_password_hash(losenord, method=METOD), user.roll, user.kommun,
                           user.sessionsnyckel))
-    except sqlite3.IntegrityError:
+    except database.IntegrityError:
         raise AnvandarFel(f"Användaren {namn} finns redan.") from None
     finally:
         conn.close()

@@ -210,16 +210,18 @@ def tolka_urval(args, standard_kommun: str, idag: Optional[dt.date] = None) -> U
 
 # -- reading the counters ----------------------------------------------------------------
 
-def las_rader(db_path: Path, fran: str, till: str) -> list[tuple]:
-    """(kommun, kanal, amne, vecka, utfall, antal) summed over intent, for the period."""
+def las_rader(db_path, fran: str, till: str) -> list[tuple]:
+    """(kommun, kanal, amne, vecka, utfall, antal) summed over intent, for the period (SQLite path
+    or PostgreSQL URL; the same query in both)."""
     conn = statistics.connect(db_path)
     try:
-        return conn.execute(
+        rows = conn.execute(
             "select kommun, kanal, amne, vecka, utfall, sum(antal) from rakneverk "
             "where vecka between ? and ? group by kommun, kanal, amne, vecka, utfall "
             "order by kommun, kanal, amne, vecka, utfall",
             (fran, till),
         ).fetchall()
+        return [tuple(r[:5]) + (int(r[5] or 0),) for r in rows]
     finally:
         conn.close()
 

@@ -26,7 +26,7 @@ FEL_INLOGGNING = "Fel användarnamn eller lösenord."
 
 
 def _stat_db():
-    return current_app.config.get("STATISTIK_DB") or statistics.DEFAULT_DB
+    return current_app.config.get("STATISTIK_DB") or statistics.default_target()
 
 
 def _katalog():
