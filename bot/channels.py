@@ -7,7 +7,10 @@ all for privacy and robustness:
   and the kinds removed travel as metadata, never the values;
 - a leading "/" is stripped, so nobody can inject intents; an empty message becomes the
   internal intent /tomt_meddelande;
-- errors are logged without the message text (Rasa's own channel logs the text on failure).
+- errors are logged without the message text (Rasa's own channel logs the text on failure),
+  and answered with HTTP 503 instead of an empty list: the web tier then tries another Rasa
+  instance (RASA_URLS) or tells the resident the chat is restarting. This is what a lost Redis
+  looks like in the scaled layout (the lock store and the tracker store fail), issue 15.
 """
 from __future__ import annotations
 
@@ -68,6 +71,7 @@ class RedactingRestInput(InputChannel):
                 logger.error("Meddelandet avbröts (timeout).")
             except Exception as exc:  # never log the text, only what kind of error it was
                 logger.error("Fel vid hantering av ett meddelande: %s", type(exc).__name__)
+                return response.json({"fel": "Meddelandet kunde inte hanteras just nu."}, status=503)
             return response.json(collector.messages)
 
         return hook

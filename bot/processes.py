@@ -1,6 +1,10 @@
 """Starting, waiting for, supervising and stopping the three processes: action server, Rasa, web.
 
-One implementation, used by `make run` (bot/stack.py), the test fixtures and bench/.
+One implementation, used by `make run` (bot/stack.py), `make run-scaled` (bot/scaled.py), the
+test fixtures and bench/. With `redis_url` set (the scaled layout, issue 15) it starts N action
+servers and N Rasa instances (`python -m bot.rasa_instance`, conversations in Redis), named
+actions-1 … and rasa-1 …, and the web tier with RASA_URLS listing them all; otherwise exactly the
+three processes of `make run`.
 `Stack.supervise()` (used by `make run`) restarts a child that exits or stops answering its
 health check, with growing pauses (1, 2, 4 … 30 s), and never touches the others: while Rasa or
 the action server restarts, the web tier keeps serving the guide and tells chat users that the
@@ -70,10 +74,23 @@ class Stack:
     env: dict = field(default_factory=dict)              # extra environment for every child
     children: dict = field(default_factory=dict)
     say: object = None               # supervise() reports here (default: stderr)
+    # The scaled layout (issue 15): with redis_url, one Rasa per port in rasa_ports, each with the
+    # action server at the same position in action_ports (or all with the only one).
+    redis_url: Optional[str] = None
+    rasa_ports: list = field(default_factory=list)
+    action_ports: list = field(default_factory=list)
+
+    @property
+    def scaled(self) -> bool:
+        return bool(self.redis_url)
 
     @property
     def rasa_url(self) -> str:
-        return f"http://127.0.0.1:{self.ports.rasa}"
+        return f"http://127.0.0.1:{self.rasa_ports[0] if self.scaled else self.ports.rasa}"
+
+    @property
+    def rasa_urls(self) -> list[str]:
+        return [f"http://127.0.0.1:{p}" for p in self.rasa_ports] if self.scaled else [self.rasa_url]
 
     @property
     def web_url(self) -> str:
@@ -98,6 +115,8 @@ class Stack:
         child.restart_at = None
 
     def start(self, timeout: float = 240) -> "Stack":
+        if self.scaled:
+            return self._start_scaled(timeout)
         env = rasa_env(ACTION_PORT=str(self.ports.actions), RASA_URL=self.rasa_url, **self.env)
         py = sys.executable
         self._start("actions", [py, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(self.ports.actions)],
@@ -112,6 +131,35 @@ class Stack:
         self.wait(f"http://127.0.0.1:{self.ports.actions}/health", "actions", deadline)
         self.wait(f"{self.rasa_url}/webhooks/rest/", "rasa", deadline)
         self.wait_for_model(deadline)
+        if self.web:
+            self.wait(f"{self.web_url}/healthz", "web", deadline)
+        return self
+
+    def _start_scaled(self, timeout: float) -> "Stack":
+        """Redis (and PostgreSQL, through DATABASE_URL in `env`) must already answer."""
+        rasa_ports = list(self.rasa_ports) or [self.ports.rasa]
+        action_ports = list(self.action_ports) or [self.ports.actions]
+        self.rasa_ports = rasa_ports
+        base = rasa_env(REDIS_URL=self.redis_url, RASA_URLS=" ".join(self.rasa_urls), **self.env)
+        base.pop("RASA_URL", None)
+        py = sys.executable
+        for i, port in enumerate(action_ports, 1):
+            self._start(f"actions-{i}", [py, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(port)],
+                        dict(base, ACTION_PORT=str(port)), f"http://127.0.0.1:{port}/health")
+        for i, port in enumerate(rasa_ports, 1):
+            action = action_ports[(i - 1) % len(action_ports)]
+            env = dict(base, ACTION_PORT=str(action), INSATSGUIDEN_ACTION_URL=f"http://127.0.0.1:{action}/webhook")
+            self._start(f"rasa-{i}", [py, "-m", "bot.rasa_instance", "--port", str(port), "--model", str(self.model)],
+                        env, f"http://127.0.0.1:{port}/webhooks/rest/")
+        if self.web:
+            self._start("web", [py, "-m", "web.serve", "--host", os.environ.get("WEB_HOST", "127.0.0.1"),
+                                "--port", str(self.ports.web)], base, f"{self.web_url}/healthz")
+        deadline = time.monotonic() + timeout
+        for i, port in enumerate(action_ports, 1):
+            self.wait(f"http://127.0.0.1:{port}/health", f"actions-{i}", deadline)
+        for i, port in enumerate(rasa_ports, 1):
+            self.wait(f"http://127.0.0.1:{port}/webhooks/rest/", f"rasa-{i}", deadline)
+            self.wait_for_model(deadline, f"http://127.0.0.1:{port}", f"rasa-{i}")
         if self.web:
             self.wait(f"{self.web_url}/healthz", "web", deadline)
         return self
@@ -132,15 +180,16 @@ class Stack:
         self.stop()
         raise RuntimeError(f"{name} blev inte redo i tid ({url}).")
 
-    def wait_for_model(self, deadline: float) -> None:
+    def wait_for_model(self, deadline: float, rasa_url: Optional[str] = None, name: str = "rasa") -> None:
         """The REST channel answers before the model has loaded, and a model that cannot load
         leaves Rasa running but answering every message with an empty list. So we send "hej" (a
         greeting: no statistics are recorded for it, the tracker lives in memory) until a reply comes."""
+        rasa_url = rasa_url or self.rasa_url
         body = json.dumps({"sender": "beredskapskontroll", "message": "hej"}).encode()
         while time.monotonic() < deadline:
-            if self.procs["rasa"].poll() is not None:
+            if self.procs[name].poll() is not None:
                 break
-            req = urllib.request.Request(f"{self.rasa_url}/webhooks/rest/webhook", data=body,
+            req = urllib.request.Request(f"{rasa_url}/webhooks/rest/webhook", data=body,
                                          headers={"Content-Type": "application/json"})
             try:
                 with urllib.request.urlopen(req, timeout=10) as resp:

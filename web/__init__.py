@@ -37,6 +37,12 @@ def default_config() -> dict:
     """Configuration from the environment, so `python -m web.serve` needs no config file."""
     return {
         "RASA_URL": os.environ.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
+        # Several Rasa instances sharing conversations through Redis (issue 15): addresses separated
+        # by spaces or commas; when set, RASA_URL is not used. web/rasa_pool.py picks the instance.
+        "RASA_URLS": os.environ.get("RASA_URLS", ""),
+        # redis://:password@host:6379/0 — rate limits and guide tokens shared by several web
+        # processes (web/shared_state.py); empty = in this process's memory, as with `make run`.
+        "REDIS_URL": os.environ.get("REDIS_URL", "").strip(),
         "RASA_CONNECT_TIMEOUT": 1.5,   # connection refused is immediate; a hung host must not hold the resident
         # Above the measured p99 (7.0 s at 50 concurrent conversations, bench/results/load.json);
         # a hung Rasa holds a resident (and one of the chat's slots) no longer than this.

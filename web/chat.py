@@ -21,15 +21,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import http.client
 import json
 import logging
 import re
 import secrets
-import socket
 import threading
 import time
-from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 
@@ -37,8 +34,10 @@ from bot.redaction import redact
 from catalogue.loader import CatalogueError
 from catalogue.rights import is_https_url, kontaktvag
 
+from . import rasa_pool
 from .errors import Fel
 from .helpers import catalogue
+from .rasa_pool import RasaUnavailable
 from .security import csrf_exempt
 
 logger = logging.getLogger(__name__)
@@ -114,14 +113,6 @@ def set_rasa_bound(app, limit: int) -> None:
     app.extensions["rasa_slots"] = threading.BoundedSemaphore(app.config["RASA_MAX_CONCURRENT"])
 
 
-class RasaUnavailable(Exception):
-    """Rasa could not be reached, or did not answer in time (`timeout` tells which)."""
-
-    def __init__(self, timeout: bool = False):
-        super().__init__("timeout" if timeout else "unreachable")
-        self.timeout = timeout
-
-
 def _kommun(kommun_id):
     if not isinstance(kommun_id, str) or not kommun_id:
         raise Fel(400, "Ange vilken kommun chatten gäller.")
@@ -181,29 +172,11 @@ def has_lone_surrogate(text: str) -> bool:
 
 
 def post_to_rasa(payload: dict) -> list:
-    """POSTs to Rasa's REST webhook with a short connect timeout and a longer read timeout."""
+    """POSTs to the conversation's Rasa instance, and after a failure to one other (RASA_URLS,
+    web/rasa_pool.py), with a short connect timeout and a longer read timeout."""
     cfg = current_app.config
-    url = urlsplit(cfg["RASA_URL"])
-    conn_cls = http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
-    conn = conn_cls(url.hostname or "127.0.0.1", url.port, timeout=float(cfg["RASA_CONNECT_TIMEOUT"]))
-    try:
-        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        conn.connect()
-        conn.sock.settimeout(float(cfg["RASA_READ_TIMEOUT"]))
-        conn.request("POST", url.path.rstrip("/") + "/webhooks/rest/webhook", body=body,
-                     headers={"Content-Type": "application/json"})
-        resp = conn.getresponse()
-        data = resp.read()
-        if resp.status != 200:
-            raise RasaUnavailable()
-        return json.loads(data)
-    except socket.timeout as exc:
-        # A timeout while connecting means Rasa is unreachable; while reading, that it is too slow.
-        raise RasaUnavailable(timeout=conn.sock is not None) from exc
-    except (OSError, http.client.HTTPException, ValueError, RecursionError) as exc:
-        raise RasaUnavailable() from exc
-    finally:
-        conn.close()
+    return rasa_pool.instances(current_app).post(rasa_pool.configured_urls(cfg), payload,
+                                                 float(cfg["RASA_CONNECT_TIMEOUT"]), float(cfg["RASA_READ_TIMEOUT"]))
 
 
 def clean_replies(replies) -> list[dict]:

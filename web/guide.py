@@ -23,7 +23,7 @@ from catalogue.routing import MAX_ALDER, SAMTYCKESALDER, Profil, ProfileError, r
 from catalogue.models import Kommun
 
 from .helpers import catalogue, kommun_or_404
-from .security import OneTimeTokens, RateLimiter
+from .security import one_time_tokens, rate_limiter
 
 bp = Blueprint("guide", __name__)
 TOKEN_FIELD = "t"
@@ -37,8 +37,10 @@ def _init_counting(state) -> None:
     app = state.app
     app.config.setdefault("GUIDE_TOKEN_TTL", 3600.0)
     app.config.setdefault("GUIDE_RAKNINGAR_PER_TIMME", 20)
-    app.extensions["guide_tokens"] = OneTimeTokens(float(app.config["GUIDE_TOKEN_TTL"]))
-    app.extensions["guide_counting_limiter"] = RateLimiter(int(app.config["GUIDE_RAKNINGAR_PER_TIMME"]), 3600.0)
+    # In Redis, shared by all web processes, when REDIS_URL is set (web/shared_state.py).
+    app.extensions["guide_tokens"] = one_time_tokens(app, float(app.config["GUIDE_TOKEN_TTL"]))
+    app.extensions["guide_counting_limiter"] = rate_limiter(app, "guide", int(app.config["GUIDE_RAKNINGAR_PER_TIMME"]),
+                                                            3600.0)
 
 
 def _counts_this_view() -> bool:

@@ -9,7 +9,9 @@
 - CSRF: a per-session token in Flask's signed cookie session, required on every state-changing
   form (POST/PUT/PATCH/DELETE), e.g. the staff login. Templates call `csrf_token()`.
 - A rate limiter keyed by a salted hash of the client address. The salt is random per process and
-  lives only in memory, so neither the address nor a stable pseudonym of it is ever stored.
+  lives only in memory, so neither the address nor a stable pseudonym of it is ever stored. With
+  REDIS_URL (the scaled layout, issue 15) the counts and the salt live in Redis's memory instead,
+  shared by all web processes (web/shared_state.py; `rate_limiter()` and `one_time_tokens()` pick).
 - One-time tokens (`OneTimeTokens`) held only in memory with an expiry: the guide puts one in its
   last form so that one walk through the guide counts one result, however often the page is loaded.
 - Absolute URLs (`url_for(..., _external=True)`, e.g. the links in /api/kommun/*) are built from the
@@ -157,6 +159,26 @@ class OneTimeTokens:
         return expiry is not None and expiry > time.monotonic()
 
 
+def rate_limiter(app: Flask, name: str, limit: int, window: float) -> RateLimiter:
+    """A limiter shared by every web process through Redis when REDIS_URL is set, else in memory."""
+    from . import shared_state
+
+    shared = shared_state.shared(app)
+    if shared is None:
+        return RateLimiter(limit, window)
+    return shared_state.RedisRateLimiter(shared, name, limit, window)
+
+
+def one_time_tokens(app: Flask, ttl: float) -> OneTimeTokens:
+    """One-time tokens usable on any web process through Redis when REDIS_URL is set, else in memory."""
+    from . import shared_state
+
+    shared = shared_state.shared(app)
+    if shared is None:
+        return OneTimeTokens(ttl)
+    return shared_state.RedisOneTimeTokens(shared, ttl)
+
+
 # -- absolute URLs -------------------------------------------------------------------------
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
@@ -241,7 +263,7 @@ def init_app(app: Flask) -> None:
     if app.config.get("PROXY_COUNT"):
         n = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
-    app.extensions["chatt_limiter"] = RateLimiter(int(app.config["CHATT_PER_MINUT"]), 60.0)
+    app.extensions["chatt_limiter"] = rate_limiter(app, "chatt", int(app.config["CHATT_PER_MINUT"]), 60.0)
     _use_configured_base_url(app)
     app.before_request(_check_csrf)
     app.after_request(_set_headers)

@@ -2,7 +2,9 @@
 
     python -m web.serve --host 127.0.0.1 --port 8000
 
-Environment: RASA_URL (default http://127.0.0.1:5005), INSATSGUIDEN_SECRET_KEY,
+Environment: RASA_URL (default http://127.0.0.1:5005) or RASA_URLS (several, issue 15),
+REDIS_URL (shared limits; checked at start: one line naming it and exit code 2 when Redis does not
+answer), DATABASE_URL (statistics in PostgreSQL), INSATSGUIDEN_SECRET_KEY,
 INSATSGUIDEN_COOKIE_SECURE, INSATSGUIDEN_PROXIES, INSATSGUIDEN_CHAT_RATE_LIMIT,
 INSATSGUIDEN_CHAT_CONCURRENCY, INSATSGUIDEN_WEB_THREADS, INSATSGUIDEN_CONNECTION_LIMIT,
 INSATSGUIDEN_CHANNEL_TIMEOUT (docs/web.md).
@@ -25,6 +27,7 @@ import argparse
 import logging
 import os
 import resource
+import sys
 
 from waitress.proxy_headers import proxy_headers_middleware
 from waitress.server import create_server
@@ -122,6 +125,13 @@ def main(argv=None) -> int:
                         help=f"antal trådar (standard {DEFAULT_THREADS} eller INSATSGUIDEN_WEB_THREADS)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if os.environ.get("REDIS_URL", "").strip():   # the scaled layout: one line, not a traceback
+        from bot.redis_config import RedisConfigError, check
+        try:
+            check()
+        except RedisConfigError as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
     app = create_app()   # loads the catalogue before the server below accepts anything
     server = make_server(app, host=args.host, port=args.port, threads=args.threads)
     logger.info("Webben lyssnar på http://%s:%s/", args.host, args.port)
