@@ -8,7 +8,8 @@ function the Rasa channel uses. Rasa gets {"kommun", "kanal": "chatt"} as metada
 never has to ask which municipality the page belongs to. Nothing of the request is logged.
 
 GET /api/kommun/<kommun> gives the widget what it shows before the first message (the
-municipality's name, the guide's address, how to contact the social services).
+municipality's name, the guide's address, how to contact the social services, in full and as the
+short line the widget keeps in view).
 
 Availability (issue 12): at most RASA_MAX_CONCURRENT calls to Rasa are in flight from this
 process; when they are all taken the resident gets an immediate 503 ("Många skriver just nu")
@@ -258,14 +259,32 @@ def chatt():
     return jsonify(replies)
 
 
+def kontakt_kort(kommun, kontakt_url=None) -> str:
+    """The municipality's contact in the fewest words, for the line the widget always shows: the
+    phone number and the web address (the embedding site's https contact page first), else the
+    e-mail, else the plain statement that they have not been added (catalogue.rights.kontaktvag
+    gives the full sentence, with the national numbers)."""
+    k = kommun.kontakt
+    webb = kontakt_url if is_https_url(kontakt_url) else k.webb
+    parts = [p for p in (k.telefon and f"telefon {k.telefon}", webb) if p] or ([f"e-post {k.epost}"] if k.epost else [])
+    if parts:
+        return f"Socialtjänsten i {kommun.kort_namn}: {', '.join(parts)}"
+    return "Socialtjänstens kontaktuppgifter saknas här ännu. Fråga kommunens växel."
+
+
 @bp.get("/kommun/<kommun>")
 def kommun_info(kommun):
+    """`kontaktKort` is the line the widget always shows under its input (kontakt_kort; the
+    embedding site's contact page comes as `?kontakt_url=`)."""
     k = _kommun(kommun)
+    kontakt_url = request.args.get("kontakt_url") if is_https_url(request.args.get("kontakt_url")) else None
     return jsonify({
         "id": k.id,
         "namn": k.namn,
+        "kortNamn": k.kort_namn,
         "guide": url_for("guide.steg", kommun=k.id, _external=True),
         "insatser": url_for("catalogue_pages.lista", kommun=k.id, _external=True),
         "kontakt": kontaktvag(k),
+        "kontaktKort": kontakt_kort(k, kontakt_url),
         "maxTecken": int(current_app.config["CHATT_MAX_TECKEN"]),
     })

@@ -212,3 +212,26 @@ def test_kommun_info_for_the_widget(client):
     assert data["guide"].endswith(f"/{K}/guide") and data["maxTecken"] == 1000
     resp = client.get("/api/kommun/stockholm")
     assert resp.status_code == 404 and "finns inte" in resp.get_json()["fel"]
+
+
+def test_kommun_info_gives_the_widget_a_short_contact_line(client):
+    """Issue 13.4: the line the widget keeps in view under its input."""
+    from dataclasses import replace
+
+    from catalogue.models import Kontakt
+    from web.chat import kontakt_kort
+    kommun = default_catalogue().kommun(K)
+    data = client.get(f"/api/kommun/{K}").get_json()
+    assert data["kortNamn"] == kommun.kort_namn
+    if not (kommun.kontakt.telefon or kommun.kontakt.epost or kommun.kontakt.webb):
+        assert data["kontaktKort"] == "Socialtjänstens kontaktuppgifter saknas här ännu. Fråga kommunens växel."
+    site = client.get(f"/api/kommun/{K}?kontakt_url=https://www.example.se/stod").get_json()
+    assert site["kontaktKort"] == f"Socialtjänsten i {kommun.kort_namn}: https://www.example.se/stod"
+    for bad in ("javascript:alert(1)", "http://www.example.se/", "https://a b"):
+        assert client.get(f"/api/kommun/{K}", query_string={"kontakt_url": bad}).get_json()["kontaktKort"] \
+            == data["kontaktKort"]
+    filled = replace(kommun, kontakt=Kontakt(telefon="0322-61 60 00", epost="social@example.se",
+                                             webb="https://www.example.se/"))
+    assert kontakt_kort(filled) == f"Socialtjänsten i {kommun.kort_namn}: telefon 0322-61 60 00, https://www.example.se/"
+    only_mail = replace(kommun, kontakt=Kontakt(epost="social@example.se"))
+    assert kontakt_kort(only_mail) == f"Socialtjänsten i {kommun.kort_namn}: e-post social@example.se"
