@@ -23,7 +23,7 @@ define step
 	@echo "==> $(1)"; start=$$(date +%s); $(2) && echo "    klart ($$(( $$(date +%s) - start )) s)"
 endef
 
-.PHONY: help setup run test test-fast eval bench validate clean chat
+.PHONY: help setup run test test-fast eval bench validate clean chat run-scaled servers
 
 help:
 	@echo "make run     – installera allt som behövs och starta tjänsten"
@@ -31,6 +31,7 @@ help:
 	@echo "make eval SCENARIOS=fil.jsonl OUT=ut.jsonl – kör scenarier mot assistenten (förval: blinda dev-halvan)"
 	@echo "make bench   – mät NLU, routning, svarstider och minne (bench/results/)"
 	@echo "make chat    – prata med assistenten i terminalen"
+	@echo "make run-scaled – flera Rasa-instanser med Redis och PostgreSQL på den här datorn (docs/deployment.md)"
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@PY310=$$(scripts/find-python310.sh) || exit 1; \
@@ -55,6 +56,10 @@ $(MODEL): $(SPACY_SV)/.built $(TRAIN_SRC)
 $(CHROMIUM):
 	$(call step,installerar Chromium för webbläsartester,scripts/install-chromium.sh)
 
+# Redis and PostgreSQL from Debian, for the scaled layout and its tests (only when missing).
+servers:
+	@scripts/install-servers.sh || { echo "Kunde inte installera redis-server/postgresql (scripts/install-servers.sh)." >&2; exit 1; }
+
 $(AXE): tests/browser/package.json
 	$(call step,hämtar axe-core (npm) för tillgänglighetstester,cd tests/browser && npm ci --silent --no-audit --no-fund)
 
@@ -69,7 +74,10 @@ run: setup
 chat: setup
 	$(PY) -m bot.terminal_chat
 
-test: setup $(CHROMIUM) $(if $(wildcard tests/browser/package.json),$(AXE))
+run-scaled: setup servers
+	$(PY) -m bot.scaled
+
+test: setup $(CHROMIUM) servers $(if $(wildcard tests/browser/package.json),$(AXE))
 	$(call step,kontrollerar Rasa-data (rasa data validate),$(PY) -m bot.validate_data)
 	$(PY) -m pytest tests
 
