@@ -22,6 +22,11 @@ STATUS = {
     "okant": ("?", "Kontrolleras av verksamheten"),
 }
 
+# What is counted, in the chat's own words (bot/actions/replies.py ANONYM_CHATT, issue 13.5): every
+# page, the guide and the widget's note say this same sentence (tests/web/test_pages.py checks it).
+STATISTIK_MENING = "Kommunen ser bara anonym statistik över vilka ämnen som tas upp, per vecka."
+OM_STATISTIK = f"Insatsguiden är anonym och du behöver inte logga in. Det du skriver sparas inte. {STATISTIK_MENING}"
+
 ANONYMITET_KORT = {
     "radgivning_14_4": "Du kan vara anonym",
     "anonym_14_5": "Du kan vara anonym",
@@ -64,6 +69,8 @@ def kontakt_rader(insats: Insats) -> list[str]:
 def init_templates(app: Flask) -> None:
     app.jinja_env.globals.update(
         STATUS=STATUS,
+        STATISTIK_MENING=STATISTIK_MENING,
+        OM_STATISTIK=OM_STATISTIK,
         ANONYMITET_KORT=ANONYMITET_KORT,
         KATEGORIER=v.KATEGORIER,
         FOR_VEM=v.FOR_VEM,

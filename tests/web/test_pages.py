@@ -141,3 +141,24 @@ def test_staff_blueprint_is_registered_only_when_present(app):
     present = importlib.util.find_spec("web.staff") is not None
     assert app.config["STAFF_ENABLED"] is present
     assert any(r.rule.startswith("/personal") for r in app.url_map.iter_rules()) is present
+
+
+def test_every_page_says_the_same_true_thing_about_statistics(client):
+    """Issue 13.5: nothing a resident writes is stored; only anonymous categories are counted. The
+    footer, the guide and the widget's note use the chat's own sentence about statistics."""
+    from bot.actions.replies import ANONYM_CHATT
+    from web.helpers import STATISTIK_MENING
+    assert STATISTIK_MENING in ANONYM_CHATT
+    for url in page_urls(K):
+        html = text_of(client.get(url))
+        assert STATISTIK_MENING in html and "Det du skriver sparas inte." in html, url
+        assert "väljer" not in html.split('class="site-footer"')[1], url  # the old, untrue footer
+
+
+def test_112_is_at_the_top_of_every_page(client):
+    for url in page_urls(K):
+        html = text_of(client.get(url))
+        header = html.split('<header class="site-header">')[1].lstrip()
+        # the first thing in the banner, before the site name and the menu (the browser tests
+        # check that it is on the first screen at 320 px)
+        assert header.startswith('<div class="akut-rad"><p class="wrap"><strong>Akut fara? Ring 112.</strong>'), url
