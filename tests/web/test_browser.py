@@ -7,6 +7,7 @@ trained model; the tests that use the `stack` fixture talk to the REAL trained a
 """
 from __future__ import annotations
 
+import json
 import re
 import tempfile
 import threading
@@ -31,6 +32,8 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 AXE = Path(__file__).resolve().parents[1] / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+# Screenshots for a person to look at (build/ is git-ignored).
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 
 if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
     pytest.skip("Chromium saknas: kör `make test` (installerar chromium och chromium-driver)", allow_module_level=True)
@@ -46,6 +49,49 @@ CARD = {
 
 def first_insats():
     return default_catalogue().kommun(K).insatser[0]
+
+
+def recommended_insatser(n=3):
+    return [i for i in default_catalogue().kommun(K).insatser if not i.behovsprovad][:n]
+
+
+def card_for(insats, **extra):
+    return dict(CARD, id=insats.id, namn=insats.namn, url=f"/{insats.kommun}/insatser/{insats.slug}", **extra)
+
+
+RATT_KORT = "Du har alltid rätt att ansöka om stöd hos socialtjänsten."
+RATT_MER = ("Du har alltid rätt att ansöka om insatser hos socialtjänsten och få din ansökan prövad "
+            "(11 kap. 1 § socialtjänstlagen). Den som ger en insats utan behovsprövning ska informera dig "
+            "om den rätten (11 kap. 6 §).")
+SAMMANFATTNING = "Du vill ha stöd för ditt barn som röker cannabis. Tre insatser kan passa."
+
+
+CONSENT = "Om barnet är under 15 år behövs ofta att en vårdnadshavare säger ja."
+ALSO = "Det finns också: Något annat – barnets ålder passar inte."
+
+
+def recommending_reply(sender: str) -> list[dict]:
+    """A recommending reply in the order the bot sends it since issue 13 (bot/actions/respond.py
+    _recommend): the full text version for channels without cards, a custom payload that names the
+    texts it replaces, and the right to apply last, with the follow-up choices."""
+    insatser = recommended_insatser()
+    understood = "Jag har förstått att det gäller ditt barn och droger."
+    texts = ["Det här kan passa. Du behöver inte ansöka."]
+    texts += [f"{n}. {i.namn}\nDen passar eftersom den handlar om alkohol och droger.\nVillkor: ..."
+              for n, i in enumerate(insatser, 1)]
+    long_villkor = [{"text": f"Villkor nummer {n} som gäller för insatsen", "status": status}
+                    for n, status in enumerate(("uppfyllt", "ej_uppfyllt", "okant", "uppfyllt"), 1)]
+    custom = {
+        "insatser": [card_for(i, villkor=CARD["villkor"] + long_villkor) for i in insatser],
+        "sammanfattning": SAMMANFATTNING,
+        "ersatter": [understood] + texts + [RATT_MER],
+        "ratt_att_ansoka": {"kort": RATT_KORT, "mer": RATT_MER},
+    }
+    said = [understood, CONSENT] + texts + [ALSO]
+    return ([{"recipient_id": sender, "text": t} for t in said]
+            + [{"recipient_id": sender, "custom": custom},
+               {"recipient_id": sender, "text": RATT_MER,
+                "buttons": [{"title": "Berätta mer om den första", "payload": "Berätta mer om den första"}]}])
 
 
 # -- servers -------------------------------------------------------------------------------
@@ -107,10 +153,13 @@ def conversation(received: dict) -> list:
         return [{"recipient_id": sender, "text": "Vem gäller det?",
                  "buttons": [{"title": "Mitt barn", "payload": "Mitt barn"}, {"title": "Mig själv", "payload": "Mig själv"}]}]
     if text == "Mitt barn":
-        card = dict(CARD, id=insats.id, namn=insats.namn, url=f"/{insats.kommun}/insatser/{insats.slug}")
+        return recommending_reply(sender)
+    if text == "gammalt format":  # a reply from before issue 13: texts and cards, no `ersatter`
         return [{"recipient_id": sender, "text": "Det här kan passa."},
-                {"recipient_id": sender, "custom": {"insatser": [card]}},
+                {"recipient_id": sender, "custom": {"insatser": [card_for(insats)]}},
                 {"recipient_id": sender, "text": "Du har alltid rätt att ansöka (11 kap. 1 §)."}]
+    if text == "prata":  # something to scroll past before the recommendation
+        return [{"recipient_id": sender, "text": "Jag förstår. Berätta gärna mer om vad som har hänt. " * 4}]
     if "markup" in text:
         return [{"recipient_id": sender, "text": "<img src=x onerror=\"window.__pwned=1\"><b>fet</b>"}]
     return [{"recipient_id": sender, "text": "Jag förstår. Berätta mer."}]
@@ -126,7 +175,7 @@ def rasa():
 
 @pytest.fixture(scope="module")
 def web(rasa):
-    server = LiveServer(RASA_URL=rasa.url)
+    server = LiveServer(RASA_URL=rasa.url, CHATT_PER_MINUT=1000)  # many conversations in a minute
     yield server
     server.close()
 
@@ -191,13 +240,74 @@ def bot_texts(driver) -> list[str]:
     return [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".ig-bot .ig-text")]
 
 
+# What a screen reader gets from the live region: its text without hidden or aria-hidden parts.
+SPOKEN_JS = """
+function spoken(node) {
+  if (node.nodeType === Node.TEXT_NODE) { return node.textContent; }
+  if (node.nodeType !== Node.ELEMENT_NODE) { return ""; }
+  if (node.hidden || node.getAttribute("aria-hidden") === "true") { return ""; }
+  if (getComputedStyle(node).display === "none" || getComputedStyle(node).visibility === "hidden") { return ""; }
+  var out = "";
+  node.childNodes.forEach(function (c) { out += spoken(c); });
+  return out + " ";
+}
+return spoken(arguments[0]);
+"""
+
+
+def spoken(driver, element) -> str:
+    return re.sub(r"\s+", " ", driver.execute_script(SPOKEN_JS, element))
+
+
+def emulate(driver, width: int, height: int):
+    """The page's viewport as on a phone (mobile) or a desktop, exactly width x height CSS px."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
+
+
+def stop_emulation(driver):
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    driver.set_window_size(1024, 900)
+
+
+def screenshot(driver, name: str):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+
+
+def rect(driver, element) -> dict:
+    return driver.execute_script(
+        "var r = arguments[0].getBoundingClientRect();"
+        "return {top: r.top, bottom: r.bottom, left: r.left, right: r.right, height: r.height, width: r.width,"
+        " vh: window.innerHeight, vw: window.innerWidth};", element)
+
+
+def in_first_screen(driver, element) -> bool:
+    r = rect(driver, element)
+    return element.is_displayed() and r["top"] >= 0 and r["bottom"] <= r["vh"] and r["left"] >= 0 and r["right"] <= r["vw"]
+
+
+def wait_for_cards(driver, n_before=0):
+    return wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, ".ig-card")) > n_before
+                and d.find_element(By.CSS_SELECTOR, ".ig-status").text == "", message="no cards")
+
+
+def recommend(driver, field):
+    """The resident's two messages that lead to the fake assistant's recommending reply."""
+    field.send_keys("min son röker på", Keys.ENTER)
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".ig-choice"), message="no question")
+    driver.find_element(By.CSS_SELECTOR, ".ig-choice").click()
+    wait_for_cards(driver)
+    return driver.find_elements(By.CSS_SELECTOR, ".ig-card")
+
+
 # -- widget on a municipality's page -------------------------------------------------------
 
 def test_widget_on_another_sites_page_shows_replies_choices_and_cards(driver, host, web, rasa):
     field = open_widget(driver, f"{host.url}/kommun.html")
     panel = driver.find_element(By.CSS_SELECTOR, ".ig-panel")
-    assert "Skriv inte ditt namn, personnummer" in panel.text and "ring 112" in panel.text
-    assert "Ingen personal läser chatten" in panel.text
+    assert "Skriv inte ditt namn, personnummer" in panel.text and "Akut fara? Ring 112" in panel.text
+    assert "Ingen personal läser chatten" in panel.text and "Det du skriver sparas inte." in panel.text
     log = driver.find_element(By.CSS_SELECTOR, ".ig-log")
     assert log.get_attribute("role") == "log" and log.get_attribute("aria-live") == "polite"
     label = driver.find_element(By.CSS_SELECTOR, ".ig-label")
@@ -209,13 +319,16 @@ def test_widget_on_another_sites_page_shows_replies_choices_and_cards(driver, ho
     assert [c.text for c in choices] == ["Mitt barn", "Mig själv"]
     choices[0].click()
     card = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".ig-card"), message="no card")[0]
-    insats = first_insats()
+    insats = recommended_insatser()[0]
     assert card.get_attribute("data-insats-id") == insats.id
     assert insats.namn in card.text and "Den passar eftersom" in card.text and "Du kan vara anonym." in card.text
     assert "✓" in card.text and "uppfyllt" in card.text and "kontrolleras av verksamheten" in card.text
+    assert "✗" in card.text and "inte uppfyllt" in card.text
     link = card.find_element(By.CSS_SELECTOR, ".ig-card-title a")
     assert link.get_attribute("href") == f"{web.url}/{insats.kommun}/insatser/{insats.slug}"
-    assert not driver.find_elements(By.CSS_SELECTOR, ".ig-choice")  # used choices go away
+    assert link.get_attribute("target") == "_blank" and "ny flik" in link.get_attribute("textContent")
+    assert [c.text for c in driver.find_elements(By.CSS_SELECTOR, ".ig-choice")] == ["Berätta mer om den första"]
+    # used choices go away; the new reply's own are there
     assert active(driver).get_attribute("class") == "ig-input"
 
     # What the proxy forwarded: one random conversation id per tab, the municipality as metadata.
@@ -225,6 +338,207 @@ def test_widget_on_another_sites_page_shows_replies_choices_and_cards(driver, ho
     stored = driver.execute_script(f"return window.sessionStorage.getItem('insatsguiden-samtal-{K}')")
     assert stored == sent[0]["sender"]
     assert driver.execute_script("return document.cookie") == ""
+
+
+def test_a_recommending_reply_shows_each_insats_once_as_a_card(driver, host):
+    """Issue 13.1 and 13.5: the summary and one card per insats; the texts the payload replaces
+    are not shown; the right to apply is one sentence with a "Läs mer" disclosure."""
+    field = open_widget(driver, f"{host.url}/kommun.html")
+    cards = recommend(driver, field)
+    insatser = recommended_insatser()
+    ids = [c.get_attribute("data-insats-id") for c in cards]
+    assert ids == [i.id for i in insatser]  # each exactly once, in the bot's order
+    log = driver.find_element(By.CSS_SELECTOR, ".ig-log")
+    everything = log.get_attribute("textContent")
+    for insats in insatser:
+        assert everything.count(insats.namn) == 1, insats.namn
+    texts = bot_texts(driver)
+    assert SAMMANFATTNING in texts and RATT_KORT in texts
+    assert not any(t.startswith(("1. ", "2. ", "Det här kan passa", "Jag har förstått")) for t in texts)
+    reply = driver.find_elements(By.CSS_SELECTOR, ".ig-svar")[-1]
+    # the order of the text version: summary, the note between, the cards, what else exists, the
+    # right to apply, the choices
+    parts = reply.find_elements(By.CSS_SELECTOR, ":scope > .ig-msg, :scope > .ig-kortlista, :scope > .ig-choices")
+    seen = [p.find_element(By.CSS_SELECTOR, ".ig-text").text if "ig-msg" in p.get_attribute("class")
+            else p.get_attribute("class") for p in parts]
+    assert seen == [SAMMANFATTNING, CONSENT, "ig-kortlista", ALSO, RATT_KORT, "ig-choices"]
+    assert len(re.findall(r"\w+", reply.text.split(insatser[0].namn)[0])) <= 120  # short before the cards
+
+    more = reply.find_element(By.CSS_SELECTOR, "button.ig-lasmer")
+    assert more.text.startswith("Läs mer") and more.get_attribute("aria-expanded") == "false"
+    paragraph = driver.find_element(By.ID, more.get_attribute("aria-controls"))
+    assert not paragraph.is_displayed()
+    assert everything.count(RATT_MER) == 1  # the full paragraph is there once, behind the button
+    more.send_keys(Keys.ENTER)  # by keyboard
+    assert more.get_attribute("aria-expanded") == "true" and paragraph.is_displayed()
+    assert "11 kap. 6 §" in paragraph.text
+    par, lg = rect(driver, paragraph), rect(driver, log)
+    assert lg["top"] <= par["top"] < lg["bottom"], "the opened text is out of view"
+    assert active(driver) == more
+    more.click()
+    assert more.get_attribute("aria-expanded") == "false" and not paragraph.is_displayed()
+
+
+def test_the_live_region_says_each_insats_once_in_order(driver, host):
+    field = open_widget(driver, f"{host.url}/kommun.html")
+    recommend(driver, field)
+    log = driver.find_element(By.CSS_SELECTOR, ".ig-log")
+    assert log.get_attribute("role") == "log" and log.get_attribute("aria-live") == "polite"
+    assert log.get_attribute("aria-busy") == "false"
+    names = [i.namn for i in recommended_insatser()]
+    reply = driver.find_elements(By.CSS_SELECTOR, ".ig-svar")[-1]
+    for text in (spoken(driver, log), spoken(driver, reply)):
+        assert [text.count(n) for n in names] == [1] * len(names), text
+        assert sorted(names, key=text.index) == names  # in the order of the cards
+    said = spoken(driver, reply)
+    assert SAMMANFATTNING in said and RATT_KORT in said and RATT_MER not in said  # "Läs mer" is closed
+    assert "Nytt svar" not in said  # the marker is for the eye; the reply itself is announced
+
+
+def test_an_old_reply_without_the_new_fields_still_shows_text_and_cards(driver, host):
+    field = open_widget(driver, f"{host.url}/kommun.html")
+    field.send_keys("gammalt format", Keys.ENTER)
+    card = wait_for_cards(driver) and driver.find_element(By.CSS_SELECTOR, ".ig-card")
+    assert card.get_attribute("data-insats-id") == first_insats().id
+    texts = bot_texts(driver)
+    assert "Det här kan passa." in texts and "Du har alltid rätt att ansöka (11 kap. 1 §)." in texts
+    reply = driver.find_elements(By.CSS_SELECTOR, ".ig-svar")[-1]
+    order = [e.get_attribute("class") for e in reply.find_elements(By.CSS_SELECTOR, ".ig-bot, .ig-card")]
+    assert order == ["ig-msg ig-bot", "ig-card", "ig-msg ig-bot"]  # as they came
+
+
+def first_card_visible(driver) -> tuple[bool, dict]:
+    reply = driver.find_elements(By.CSS_SELECTOR, ".ig-svar")[-1]
+    card = reply.find_element(By.CSS_SELECTOR, ".ig-card")
+    log = driver.find_element(By.CSS_SELECTOR, ".ig-log")
+    c, lg = rect(driver, card), rect(driver, log)
+    ok = 0 <= c["top"] < c["vh"] and lg["top"] <= c["top"] < lg["bottom"] - 20
+    return ok, {"card": c, "log": lg}
+
+
+def reading_order_checks(driver, field):
+    """After the reply: its start in view (the first card's top inside the viewport and inside the
+    conversation's visible part), the "Nytt svar" marker above it, focus still in the input."""
+    for _ in range(3):  # earlier messages to scroll past
+        before = len(driver.find_elements(By.CSS_SELECTOR, ".ig-svar"))
+        active(driver).send_keys("prata", Keys.ENTER)
+        wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, ".ig-svar")) > before)
+    recommend(driver, active(driver))
+    log = driver.find_element(By.CSS_SELECTOR, ".ig-log")
+    assert driver.execute_script("return arguments[0].scrollHeight > arguments[0].clientHeight + 200", log), \
+        "the reply must be longer than the conversation area for this test to mean something"
+    ok, where = first_card_visible(driver)
+    assert ok, where
+    markers = driver.find_elements(By.CSS_SELECTOR, ".ig-nytt")
+    assert len(markers) == 1 and markers[0].text == "Nytt svar" and markers[0].is_displayed()
+    m, lg = rect(driver, markers[0]), rect(driver, log)
+    assert lg["top"] <= m["top"] and m["bottom"] <= where["card"]["top"]
+    assert active(driver) == field, "focus left the input"
+
+
+def test_a_new_reply_is_shown_from_its_start_on_a_municipal_page(driver, host):
+    field = open_widget(driver, f"{host.url}/kommun.html")
+    reading_order_checks(driver, field)
+
+
+def test_a_new_reply_is_shown_from_its_start_on_the_chat_page(driver, web):
+    driver.get(f"{web.url}/{K}/chatt")
+    field = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".ig-input"))[0]
+    field.click()
+    reading_order_checks(driver, field)
+    r = rect(driver, field)
+    assert 0 <= r["top"] and r["bottom"] <= r["vh"], "the input left the screen"
+
+
+@pytest.mark.parametrize("where", ["kommunens sida", "chattsidan"])
+def test_at_320_x_568_the_open_chat_is_the_whole_screen(driver, host, web, where):
+    """Issue 13.3 and 13.4: full screen, the conversation >= 60 % of the height, the input, a
+    visible close button, and 112, the guide and the municipality's contact always in view."""
+    emulate(driver, 320, 568)
+    try:
+        if where == "kommunens sida":
+            field = open_widget(driver, f"{host.url}/kommun.html")
+        else:
+            driver.get(f"{web.url}/{K}/chatt")
+            field = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".ig-input"))[0]
+            field.click()
+        wait(driver, lambda d: "kontaktuppgifter saknas" in d.find_element(By.CSS_SELECTOR, ".ig-kontakt").text,
+             message="the contact line did not load")
+        recommend(driver, field)
+        screenshot(driver, f"320-{'widget' if where == 'kommunens sida' else 'chattsidan'}-svar")
+        panel = driver.find_element(By.CSS_SELECTOR, ".ig-panel")
+        p = rect(driver, panel)
+        assert abs(p["top"]) <= 1 and abs(p["left"]) <= 1 and p["width"] >= 319 and p["height"] >= 567, p
+        log = rect(driver, driver.find_element(By.CSS_SELECTOR, ".ig-log"))
+        assert log["height"] >= 0.6 * 568, log
+        ok, place = first_card_visible(driver)
+        assert ok, place
+        assert active(driver) == field
+        akut = driver.find_element(By.CSS_SELECTOR, ".ig-akut")
+        guide = driver.find_element(By.CSS_SELECTOR, ".ig-foot-guide a")
+        contact = driver.find_element(By.CSS_SELECTOR, ".ig-kontakt")
+        visible = [field, driver.find_element(By.CSS_SELECTOR, ".ig-send"), akut, guide, contact]
+        if where == "kommunens sida":
+            close = driver.find_element(By.CSS_SELECTOR, ".ig-close")
+            assert close.text.endswith("Stäng") and close.get_attribute("aria-label") == "Stäng chatten"
+            visible.append(close)
+        for e in visible:
+            assert in_first_screen(driver, e), (e.get_attribute("class") or e.text, rect(driver, e))
+        assert akut.text == "Akut fara? Ring 112"
+        assert guide.get_attribute("href").endswith(f"/{K}/guide")
+        assert contact.text == "Socialtjänstens kontaktuppgifter saknas här ännu. Fråga kommunens växel."
+        assert driver.execute_script("return document.documentElement.scrollWidth") <= 320
+
+        # The on-screen keyboard takes the lower half: the visual viewport shrinks, the input stays in it.
+        emulate(driver, 320, 300)
+        wait(driver, lambda d: rect(d, field)["bottom"] <= 300, message="the input is under the keyboard")
+        assert in_first_screen(driver, akut) and in_first_screen(driver, field)
+        screenshot(driver, f"320-{'widget' if where == 'kommunens sida' else 'chattsidan'}-tangentbord")
+    finally:
+        stop_emulation(driver)
+
+
+@pytest.mark.parametrize("name,path", [
+    ("startsida", "/"), ("kommunens-startsida", f"/{K}/"), ("chattsidan", f"/{K}/chatt"),
+    ("guide", f"/{K}/guide"), ("insats", None)])
+def test_112_is_on_the_first_screen_at_320_px(driver, web, name, path):
+    emulate(driver, 320, 568)
+    try:
+        driver.get(web.url + (path or f"/{K}/insatser/{first_insats().slug}"))
+        wait(driver, lambda d: d.execute_script("return document.readyState") == "complete")
+        assert driver.execute_script("return window.scrollY") == 0
+        found = [e for e in driver.find_elements(By.XPATH, "//*[contains(text(), '112')]") if in_first_screen(driver, e)]
+        assert found, f"{name}: no 112 on the first screen"
+        assert any("Akut fara? Ring 112" in e.text for e in found)
+        screenshot(driver, f"320-{name}")
+    finally:
+        stop_emulation(driver)
+
+
+def test_screenshots_at_1280_px(driver, web, host):
+    """For a person to look at: build/screenshots/1280-*.png (and the 320 px ones above)."""
+    emulate(driver, 1280, 800)
+    try:
+        for name, path in (("startsida", "/"), ("kommunens-startsida", f"/{K}/"),
+                           ("insats", f"/{K}/insatser/{first_insats().slug}")):
+            driver.get(web.url + path)
+            wait(driver, lambda d: d.execute_script("return document.readyState") == "complete")
+            screenshot(driver, f"1280-{name}")
+        driver.get(f"{web.url}/{K}/chatt")
+        field = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".ig-input"))[0]
+        field.click()
+        recommend(driver, field)
+        assert first_card_visible(driver)[0]
+        screenshot(driver, "1280-chattsidan-svar")
+        field = open_widget(driver, f"{host.url}/kommun.html")
+        recommend(driver, field)
+        assert first_card_visible(driver)[0]
+        screenshot(driver, "1280-widget-svar")
+        driver.find_elements(By.CSS_SELECTOR, ".ig-lasmer")[-1].click()
+        screenshot(driver, "1280-widget-las-mer")
+    finally:
+        stop_emulation(driver)
+    assert len(list(SCREENSHOTS.glob("1280-*.png"))) >= 6
 
 
 def test_bot_text_is_rendered_as_text_never_as_html(driver, host):
@@ -361,11 +675,20 @@ def test_axe_pages(driver, web, name):
 def test_axe_chat_page_with_a_conversation(driver, web):
     driver.get(f"{web.url}/{K}/chatt")
     field = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".ig-input"))[0]
-    field.send_keys("min son röker på", Keys.ENTER)
-    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".ig-choice"))
-    driver.find_element(By.CSS_SELECTOR, ".ig-choice").click()
-    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".ig-card"))
+    recommend(driver, field)
     assert_accessible(driver, "chattsidan med svar, val och kort")
+    driver.find_elements(By.CSS_SELECTOR, ".ig-lasmer")[-1].click()
+    assert_accessible(driver, "chattsidan med rätten att ansöka utfälld")
+
+
+def test_axe_full_screen_widget_at_320_px(driver, host):
+    emulate(driver, 320, 568)
+    try:
+        field = open_widget(driver, f"{host.url}/kommun.html")
+        recommend(driver, field)
+        assert_accessible(driver, "widgeten i helskärm, 320 px")
+    finally:
+        stop_emulation(driver)
 
 
 def test_axe_widget_panel_on_a_municipal_page(driver, host):
@@ -400,6 +723,7 @@ def test_widget_with_the_real_assistant_shows_a_reply_and_a_card(stack):
     pages = HostPages({"kommun.html": host_html(stack.web_url, kommun)})
     d = make_driver()
     try:
+        emulate(d, 320, 568)  # on a phone
         open_widget(d, f"{pages.url}/kommun.html")
         send_and_wait(d, first)
         # Answer the questions the assistant asks, by its quick-reply buttons when it offers them.
@@ -417,7 +741,19 @@ def test_widget_with_the_real_assistant_shows_a_reply_and_a_card(stack):
         assert all(c.get_attribute("data-insats-id").startswith(f"{kommun}/") for c in cards)
         assert all(c.find_element(By.CSS_SELECTOR, ".ig-card-title a").get_attribute("href").startswith(stack.web_url)
                    for c in cards)
-        assert any("11 kap. 6 §" in t for t in bot_texts(d))
+        screenshot(d, "320-riktiga-assistenten")
+        # each insats once, in the cards and in what the live region says; the reply from its start;
+        # the right to apply as one sentence with the full text behind "Läs mer"
+        ids = [c.get_attribute("data-insats-id") for c in cards]
+        assert len(ids) == len(set(ids))
+        names = [c.find_element(By.CSS_SELECTOR, ".ig-card-title a").get_attribute("textContent")
+                 .split(" (öppnas i en ny flik)")[0] for c in cards]
+        said = spoken(d, d.find_elements(By.CSS_SELECTOR, ".ig-svar")[-1])
+        assert [said.count(n) for n in names] == [1] * len(names), said
+        assert not any(t.startswith("1. ") for t in bot_texts(d)), "the text version is shown as well"
+        assert first_card_visible(d)[0]
+        assert d.find_elements(By.CSS_SELECTOR, ".ig-ratt .ig-lasmer")
+        assert "11 kap. 6 §" in d.find_element(By.CSS_SELECTOR, ".ig-log").get_attribute("textContent")
         assert_accessible(d, "widgeten med den riktiga assistenten")
     finally:
         d.quit()

@@ -95,7 +95,9 @@ def test_widget_files_can_be_used_from_other_sites(client):
     assert "innerHTML" not in source and "insertAdjacentHTML" not in source and "eval(" not in source
     assert "getRandomValues" in source and "sessionStorage" in source
     assert 'role", "log"' in source and 'aria-live", "polite"' in source
-    assert "ring 112" in source and "personnummer" in source
+    assert "Akut fara? Ring 112" in source and "personnummer" in source
+    from web.helpers import STATISTIK_MENING
+    assert STATISTIK_MENING in source  # the widget's start note says it too (issue 13.5)
     css = client.get("/widget.css")
     assert css.status_code == 200 and css.mimetype == "text/css"
     assert css.headers["Cross-Origin-Resource-Policy"] == "cross-origin"

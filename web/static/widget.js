@@ -10,6 +10,13 @@
  * only in sessionStorage; messages are not stored anywhere in the browser.
  * Security: everything the bot or the resident wrote is rendered with textContent, never as
  * HTML; links from the bot's cards are accepted only as our own /<kommun>/insatser/<slug> paths.
+ *
+ * A recommending reply (issue 13) carries custom = {insatser: [cards], sammanfattning, ersatter:
+ * [texts], ratt_att_ansoka: {kort, mer}}: the widget shows the summary and one card per insats,
+ * and leaves out the reply's text messages listed in `ersatter` (the same content as text, for
+ * channels without cards), so each insats is shown, and read by a screen reader, once. Replies
+ * without these fields are shown as they come (text, cards, buttons). A new reply is scrolled to
+ * its start, marked "Nytt svar", and focus stays where the resident is.
  */
 (function () {
   "use strict";
@@ -28,7 +35,9 @@
   var KLIENT_TIMEOUT_MS = 25000;
   var MAX_TECKEN = 1000;
 
-  var info = { namn: "", guide: base + "/" + encodeURIComponent(kommun) + "/guide", kontakt: "" };
+  var info = { namn: "", guide: base + "/" + encodeURIComponent(kommun) + "/guide", kontakt: "", kontaktKort: "" };
+  // Said on every page of Insatsguiden too (web/helpers.py OM_STATISTIK, issue 13.5).
+  var STATISTIK_MENING = "Kommunen ser bara anonym statistik över vilka ämnen som tas upp, per vecka.";
   var okandKommun = false;
   var skickar = false;
 
@@ -72,36 +81,47 @@
   panel.id = uid + "-panel";
   panel.setAttribute("aria-labelledby", uid + "-rubrik");
 
+  // The way forward is always in view (issue 13.4): 112 in the header, the guide and the
+  // municipality's contact under the input; only the conversation scrolls.
   var head = el("div", "ig-head");
+  var headText = el("div", "ig-head-text");
   var title = el("h2", "ig-title", "Chatta anonymt");
   title.id = uid + "-rubrik";
-  head.appendChild(title);
+  headText.appendChild(title);
+  headText.appendChild(el("p", "ig-akut", "Akut fara? Ring 112"));
+  head.appendChild(headText);
   var closeBtn = null;
   if (!mountId) {
     closeBtn = el("button", "ig-close");
     closeBtn.type = "button";
-    closeBtn.appendChild(el("span", null, "Stäng"));
+    var x = el("span", "ig-close-x", "✕");
+    x.setAttribute("aria-hidden", "true");
+    closeBtn.appendChild(x);
+    closeBtn.appendChild(document.createTextNode(" Stäng"));
     closeBtn.setAttribute("aria-label", "Stäng chatten");
     head.appendChild(closeBtn);
   }
   panel.appendChild(head);
 
-  var note = el("p", "ig-note",
-    "Chatten är anonym. Skriv inte ditt namn, personnummer eller annat som visar vem du är. " +
-    "Ingen personal läser chatten medan du skriver. Om någon är i fara just nu: ring 112.");
-  note.id = uid + "-note";
-  panel.appendChild(note);
-
+  var body = el("div", "ig-body");
   var log = el("div", "ig-log");
   log.setAttribute("role", "log");
   log.setAttribute("aria-live", "polite");
   log.setAttribute("aria-label", "Samtalet");
   log.tabIndex = 0;  // scrollable: must be reachable by keyboard
-  panel.appendChild(log);
+  body.appendChild(log);
+
+  // The start note is the conversation's first entry: read once, then it scrolls away.
+  var note = el("p", "ig-note",
+    "Chatten är anonym. Skriv inte ditt namn, personnummer eller annat som visar vem du är. " +
+    "Ingen personal läser chatten medan du skriver. Det du skriver sparas inte. " + STATISTIK_MENING);
+  note.id = uid + "-note";
+  log.appendChild(note);
 
   var status = el("p", "ig-status");
   status.setAttribute("role", "status");
-  panel.appendChild(status);
+  body.appendChild(status);
+  panel.appendChild(body);
 
   var form = el("form", "ig-form");
   form.setAttribute("novalidate", "");
@@ -123,11 +143,16 @@
   form.appendChild(row);
   panel.appendChild(form);
 
-  var foot = el("p", "ig-foot");
-  foot.appendChild(document.createTextNode("Vill du hellre klicka dig fram? "));
+  var foot = el("div", "ig-foot");
+  var footGuide = el("p", "ig-foot-guide");
+  footGuide.appendChild(document.createTextNode("Hellre klicka dig fram? "));
   var guideLink = el("a", null, "Använd guiden");
   guideLink.href = info.guide;
-  foot.appendChild(guideLink);
+  footGuide.appendChild(guideLink);
+  foot.appendChild(footGuide);
+  // Until /api/kommun answers: the plain fact, never an invented number.
+  var contactLine = el("p", "ig-kontakt", "Kontakt: kommunens socialtjänst.");
+  foot.appendChild(contactLine);
   panel.appendChild(foot);
 
   var launcher = null;
@@ -149,8 +174,37 @@
     addBot("Hej! Skriv med egna ord vad du vill ha stöd med, till exempel ”min son röker på” eller ”jag har skulder”.");
   }
 
+  // -- the visible viewport ----------------------------------------------------------------------
+  // On a phone the on-screen keyboard shrinks the visual viewport but not 100vh (nor 100dvh), so
+  // the panel's height follows window.visualViewport (CSS var --ig-vh); the full-screen panel
+  // also follows its offset (--ig-vtop), so the input stays above the keyboard.
+  function fitViewport() {
+    var vv = window.visualViewport;
+    root.style.setProperty("--ig-vh", Math.round(vv ? vv.height : window.innerHeight) + "px");
+    root.style.setProperty("--ig-vtop", Math.round(vv ? vv.offsetTop : 0) + "px");
+    if (document.activeElement === input) { keepPanelInView(); }  // the keyboard opened or closed
+  }
+  fitViewport();
+  if (window.visualViewport) {
+    window.visualViewport.addEventListener("resize", fitViewport);
+    window.visualViewport.addEventListener("scroll", fitViewport);
+  } else {
+    window.addEventListener("resize", fitViewport);
+  }
+
+  // Inline (our chat page): when a reply arrives, bring the whole panel into view if it fits, so
+  // the start of the reply and the input are both on screen; the page scrolls, focus stays.
+  function keepPanelInView() {
+    if (!mountId || !panel.getBoundingClientRect) { return; }
+    var r = panel.getBoundingClientRect();
+    var vh = window.visualViewport ? window.visualViewport.height : window.innerHeight;
+    if (r.height > vh + 1) { return; }
+    if (r.top < 0) { window.scrollBy(0, r.top); } else if (r.bottom > vh) { window.scrollBy(0, r.bottom - vh); }
+  }
+
   // -- open / close (floating mode) -------------------------------------------------------------
   function open() {
+    fitViewport();
     root.classList.add("ig-oppen");
     panel.hidden = false;
     launcher.setAttribute("aria-expanded", "true");
@@ -175,6 +229,13 @@
   // -- messages --------------------------------------------------------------------------------
   function scrollDown() { log.scrollTop = log.scrollHeight; }
 
+  function botMessage(text, cls) {
+    var m = el("div", "ig-msg ig-bot" + (cls ? " " + cls : ""));
+    m.appendChild(srOnly("Insatsguiden: "));
+    m.appendChild(el("span", "ig-text", text));
+    return m;
+  }
+
   function addUser(text) {
     var m = el("div", "ig-msg ig-user");
     m.appendChild(srOnly("Du: "));
@@ -184,12 +245,30 @@
   }
 
   function addBot(text) {
-    var m = el("div", "ig-msg ig-bot");
-    m.appendChild(srOnly("Insatsguiden: "));
-    m.appendChild(el("span", "ig-text", text));
+    var m = botMessage(text);
     log.appendChild(m);
     scrollDown();
     return m;
+  }
+
+  // A reply is built off the page and added in one piece, so the live region reads it once, in
+  // order. The view goes to its START (the first, best suggestion), not to its end; focus stays.
+  function showReply(group) {
+    var old = log.querySelectorAll(".ig-nytt");
+    for (var i = 0; i < old.length; i++) { old[i].parentNode.removeChild(old[i]); }
+    var marker = el("p", "ig-nytt", "Nytt svar");
+    marker.setAttribute("aria-hidden", "true");  // seen, not read: the reply itself is announced
+    group.insertBefore(marker, group.firstChild);
+    log.appendChild(group);
+    keepPanelInView();
+    log.scrollTop = Math.max(0, group.offsetTop - 4);
+  }
+
+  // Scrolls the conversation (not the page) so that `node` is in view, its top first.
+  function scrollIntoLog(node) {
+    var top = node.getBoundingClientRect().top - log.getBoundingClientRect().top;
+    var bottom = node.getBoundingClientRect().bottom - log.getBoundingClientRect().top;
+    if (bottom > log.clientHeight) { log.scrollTop += Math.min(top, bottom - log.clientHeight); }
   }
 
   function safeInsatsUrl(path) {
@@ -198,56 +277,104 @@
     return base + path;
   }
 
+  // Villkor status (catalogue/routing.py: uppfyllt | ej_uppfyllt | okant) as symbol AND text.
   var STATUS = {
     uppfyllt: ["✓", "uppfyllt"],
     ej_uppfyllt: ["✗", "inte uppfyllt"],
     okant: ["?", "kontrolleras av verksamheten"]
   };
 
-  function addCard(insats) {
-    if (!insats || typeof insats.namn !== "string") { return; }
-    var card = el("article", "ig-card");
-    card.setAttribute("data-insats-id", String(insats.id || ""));
+  function labelled(label, text) {
+    var p = el("p", "ig-fakta");
+    p.appendChild(el("strong", null, label + " "));
+    p.appendChild(document.createTextNode(text));
+    return p;
+  }
+
+  var idCount = 0;  // ids for aria-labelledby / aria-controls inside this widget
+
+  // One card: name (a link to its page, in a new tab so the conversation stays), why it fits,
+  // villkor, anonymity, contact. The name appears once.
+  function card(insats) {
+    var c = el("article", "ig-card");
+    c.setAttribute("data-insats-id", String(insats.id || ""));
     var h = el("h3", "ig-card-title");
+    h.id = uid + "-kort-" + (++idCount);
+    c.setAttribute("aria-labelledby", h.id);
     var url = safeInsatsUrl(insats.url);
     if (url) {
       var a = el("a", null, insats.namn);
       a.href = url;
+      a.target = "_blank";
+      a.rel = "noopener";
+      a.appendChild(srOnly(" (öppnas i en ny flik)"));
+      var arrow = el("span", "ig-ny-flik", " ↗");
+      arrow.setAttribute("aria-hidden", "true");
+      a.appendChild(arrow);
       h.appendChild(a);
     } else {
       h.textContent = insats.namn;
     }
-    card.appendChild(h);
-    if (insats.varfor) { card.appendChild(el("p", "ig-why", insats.varfor)); }
+    c.appendChild(h);
+    if (insats.varfor) { c.appendChild(el("p", "ig-why", insats.varfor)); }
     if (Array.isArray(insats.villkor) && insats.villkor.length) {
-      card.appendChild(el("p", "ig-sub", "Villkor:"));
+      c.appendChild(el("p", "ig-sub", "Villkor:"));
       var ul = el("ul", "ig-villkor");
       insats.villkor.forEach(function (v) {
         if (!v || typeof v.text !== "string") { return; }
-        var s = STATUS[v.status] || STATUS.okant;
-        var li = el("li", "ig-v-" + (STATUS[v.status] ? v.status : "okant"));
-        var sym = el("span", "ig-sym", s[0]);
+        var known = Object.prototype.hasOwnProperty.call(STATUS, v.status);
+        var st = STATUS[known ? v.status : "okant"];
+        var li = el("li", "ig-v-" + (known ? v.status : "okant"));
+        var sym = el("span", "ig-sym", st[0]);
         sym.setAttribute("aria-hidden", "true");
         li.appendChild(sym);
-        li.appendChild(document.createTextNode(v.text + " – "));
-        li.appendChild(el("strong", null, s[1]));
+        li.appendChild(document.createTextNode(v.text.replace(/\.\s*$/, "") + " – "));
+        li.appendChild(el("strong", null, st[1]));
         ul.appendChild(li);
       });
-      card.appendChild(ul);
+      c.appendChild(ul);
     }
-    if (insats.anonymitet) { card.appendChild(el("p", null, "Anonymitet: " + insats.anonymitet)); }
-    if (insats.kontakt) { card.appendChild(el("p", null, insats.kontakt)); }
-    if (url) {
-      var more = el("a", "ig-more", "Läs mer om " + insats.namn);
-      more.href = url;
-      more.target = "_blank";
-      more.rel = "noopener";
-      more.appendChild(srOnly(" (öppnas i en ny flik)"));
-      var p = el("p");
-      p.appendChild(more);
-      card.appendChild(p);
+    if (insats.anonymitet) { c.appendChild(labelled("Anonym?", insats.anonymitet)); }
+    if (isText(insats.kontakt)) {
+      // the bot's text begins "Kontakt: "; the label is shown like "Anonym?"
+      var m = /^Kontakt:\s*/.exec(insats.kontakt);
+      c.appendChild(m ? labelled("Kontakt:", insats.kontakt.slice(m[0].length)) : el("p", "ig-fakta", insats.kontakt));
     }
-    log.appendChild(card);
+    return c;
+  }
+  function cardList(insatser) {
+    var ol = el("ol", "ig-kortlista");
+    insatser.forEach(function (insats) {
+      if (!insats || typeof insats.namn !== "string") { return; }
+      var li = el("li");
+      li.appendChild(card(insats));
+      ol.appendChild(li);
+    });
+    return ol.childNodes.length ? ol : null;
+  }
+
+  // The right to apply (11 kap. 6 §) as one sentence, with the full paragraph behind "Läs mer".
+  function rightToApply(ratt) {
+    var m = botMessage(ratt.kort, "ig-ratt");
+    if (typeof ratt.mer === "string" && ratt.mer) {
+      var more = el("p", "ig-mer", ratt.mer);
+      more.id = uid + "-mer-" + (++idCount);
+      more.hidden = true;
+      var btn = el("button", "ig-lasmer", "Läs mer");
+      btn.type = "button";
+      btn.setAttribute("aria-expanded", "false");
+      btn.setAttribute("aria-controls", more.id);
+      btn.addEventListener("click", function () {
+        var opening = more.hidden;
+        more.hidden = !opening;
+        btn.setAttribute("aria-expanded", opening ? "true" : "false");
+        if (opening) { scrollIntoLog(more); }  // focus stays on the button
+      });
+      m.appendChild(document.createTextNode(" "));
+      m.appendChild(btn);
+      m.appendChild(more);
+    }
+    return m;
   }
 
   function removeChoices() {
@@ -255,7 +382,7 @@
     for (var i = 0; i < old.length; i++) { old[i].parentNode.removeChild(old[i]); }
   }
 
-  function addChoices(buttons) {
+  function choices(buttons) {
     var group = el("div", "ig-choices");
     group.setAttribute("role", "group");
     group.setAttribute("aria-label", "Svarsalternativ");
@@ -270,10 +397,10 @@
       });
       group.appendChild(btn);
     });
-    if (group.childNodes.length) { log.appendChild(group); }
+    return group.childNodes.length ? group : null;
   }
 
-  function addError(text, guideUrl) {
+  function errorMessage(text, guideUrl) {
     var m = el("div", "ig-msg ig-error");
     m.appendChild(srOnly("Meddelande: "));
     m.appendChild(el("span", "ig-text", text));
@@ -281,22 +408,81 @@
     a.href = guideUrl || info.guide;
     m.appendChild(document.createTextNode(" "));
     m.appendChild(a);
-    log.appendChild(m);
-    scrollDown();
+    return m;
+  }
+
+  function addError(text, guideUrl) {
+    var group = el("div", "ig-svar");
+    group.appendChild(errorMessage(text, guideUrl));
+    showReply(group);
+  }
+
+  function isText(s) { return typeof s === "string" && s.trim() !== ""; }
+
+  // The recommendation of a reply: the first custom payload with insatser, the texts it replaces,
+  // and where its parts go. The summary takes the place of the first replaced text and the cards
+  // that of the last one before the payload, so texts in between (a note on consent) keep their
+  // place, as in the text version.
+  function recommendationOf(replies) {
+    var rec = null;
+    var replaced = {};
+    replies.forEach(function (r, i) {
+      var c = r && typeof r === "object" && r.custom && typeof r.custom === "object" ? r.custom : null;
+      if (!c) { return; }
+      if (Array.isArray(c.ersatter)) {
+        c.ersatter.forEach(function (t) { if (isText(t)) { replaced[t.trim()] = true; } });
+      }
+      if (!rec && Array.isArray(c.insatser)) { rec = { index: i, custom: c }; }
+    });
+    if (rec) {
+      rec.summaryAt = rec.cardsAt = rec.index;
+      for (var i = rec.index - 1; i >= 0; i--) {
+        if (isReplaced(replies[i], replaced)) {
+          rec.summaryAt = i;
+          if (rec.cardsAt === rec.index) { rec.cardsAt = i; }
+        }
+      }
+    }
+    return { rec: rec, replaced: replaced };
+  }
+
+  function isReplaced(r, replaced) {
+    return !!(r && typeof r === "object" && isText(r.text) && replaced[r.text.trim()]);
   }
 
   function render(replies) {
+    var group = el("div", "ig-svar");
     if (!Array.isArray(replies) || !replies.length) {
-      addBot("Jag har inget svar just nu. Försök skriva på ett annat sätt.");
+      group.appendChild(botMessage("Jag har inget svar just nu. Försök skriva på ett annat sätt."));
+      showReply(group);
       return;
     }
-    replies.forEach(function (r) {
+    var found = recommendationOf(replies);
+    var rec = found.rec;
+    var buttons = [];
+    replies.forEach(function (r, i) {
       if (!r || typeof r !== "object") { return; }
-      if (typeof r.text === "string" && r.text) { addBot(r.text); }
-      if (r.custom && Array.isArray(r.custom.insatser)) { r.custom.insatser.forEach(addCard); }
-      if (Array.isArray(r.buttons) && r.buttons.length) { addChoices(r.buttons); }
+      if (rec && i === rec.summaryAt && isText(rec.custom.sammanfattning)) {
+        group.appendChild(botMessage(rec.custom.sammanfattning, "ig-sammanfattning"));
+      }
+      if (isText(r.text) && !isReplaced(r, found.replaced)) { group.appendChild(botMessage(r.text)); }
+      var list = null;
+      if (rec && i === rec.cardsAt) {
+        list = cardList(rec.custom.insatser);
+      } else if (r.custom && Array.isArray(r.custom.insatser) && !(rec && i === rec.index)) {
+        list = cardList(r.custom.insatser);  // a further payload with cards: as it comes
+      }
+      if (list) { group.appendChild(list); }
+      if (Array.isArray(r.buttons)) { buttons = buttons.concat(r.buttons); }
     });
-    scrollDown();
+    var ratt = rec && rec.custom.ratt_att_ansoka;
+    if (ratt && typeof ratt === "object" && isText(ratt.kort)) { group.appendChild(rightToApply(ratt)); }
+    var choiceGroup = buttons.length ? choices(buttons) : null;
+    if (choiceGroup) { group.appendChild(choiceGroup); }
+    if (!group.childNodes.length) {
+      group.appendChild(botMessage("Jag har inget svar just nu. Försök skriva på ett annat sätt."));
+    }
+    showReply(group);
   }
 
   function busy(on) {
@@ -329,7 +515,7 @@
       });
     }).catch(function () {
       addError("Chatten går inte att nå just nu. Använd guiden i stället, eller kontakta kommunens socialtjänst. " +
-        (info.kontakt ? info.kontakt + " " : "") + "Om någon är i fara just nu: ring 112.");
+        (info.kontaktKort ? info.kontaktKort + " " : "") + "Om någon är i fara just nu: ring 112.");
     }).then(function () {
       if (timer) { clearTimeout(timer); }
       busy(false);
@@ -360,7 +546,9 @@
       markUnknown();
       return;
     }
-    fetch(base + "/api/kommun/" + encodeURIComponent(kommun), { credentials: "omit", referrerPolicy: "no-referrer" })
+    var url = base + "/api/kommun/" + encodeURIComponent(kommun) +
+      (kontaktUrl ? "?kontakt_url=" + encodeURIComponent(kontaktUrl) : "");
+    fetch(url, { credentials: "omit", referrerPolicy: "no-referrer" })
       .then(function (resp) {
         if (resp.status === 404) { markUnknown(); return null; }
         return resp.ok ? resp.json() : null;
@@ -369,18 +557,26 @@
         if (!data) { return; }
         info.namn = data.namn || "";
         if (typeof data.guide === "string" && /^https?:\/\//.test(data.guide)) { info.guide = data.guide; }
-        info.kontakt = data.kontakt || "";
+        info.kontakt = typeof data.kontakt === "string" ? data.kontakt : "";
+        info.kontaktKort = typeof data.kontaktKort === "string" ? data.kontaktKort : "";
         if (typeof data.maxTecken === "number") { MAX_TECKEN = data.maxTecken; input.maxLength = MAX_TECKEN; }
         guideLink.href = info.guide;
-        if (info.namn) { title.textContent = "Chatta anonymt – " + info.namn; }
+        if (info.kontaktKort) { contactLine.textContent = info.kontaktKort; }
+        var shortName = typeof data.kortNamn === "string" && data.kortNamn ? data.kortNamn : info.namn;
+        if (shortName) {
+          // On a phone the name is left out of the title (it is in the contact line).
+          var suffix = el("span", "ig-title-kommun", " – " + shortName);
+          title.appendChild(suffix);
+        }
       })
       .catch(function () { /* the first message will show the error */ });
   }
 
   function markUnknown() {
     okandKommun = true;
-    addError("Chatten är inte rätt inställd: kommunen ”" + kommun + "” finns inte i Insatsguiden. " +
-      "Kontakta kommunens socialtjänst.", base + "/");
+    log.appendChild(errorMessage("Chatten är inte rätt inställd: kommunen ”" + kommun + "” finns inte i Insatsguiden. " +
+      "Kontakta kommunens socialtjänst.", base + "/"));
+    contactLine.textContent = "Kontakta kommunens socialtjänst.";
     input.disabled = true;
     send.disabled = true;
   }
