@@ -1,7 +1,7 @@
 """The web tier's limits shared by several web processes through Redis (REDIS_URL, issue 15).
 
-With REDIS_URL set, the chat's per-client rate limit, the guide's counting limit and the guide's
-one-time tokens live in Redis, so every web process behind the load balancer sees the same
+With REDIS_URL set, the chat's per-client rate limit, the guide's counting limit, the guide's
+one-time tokens and the staff login's failure counts (web/staff/inloggning.py) live in Redis, so every web process behind the load balancer sees the same
 counts: a resident cannot get N times the limit by landing on N processes, and a token issued by
 one process can be used on another. Without REDIS_URL they stay in the process's memory
 (web/security.py), as before.
@@ -55,6 +55,36 @@ return {1, '0'}
 """
 
 
+# The staff login throttle (same rules as LoginThrottle): KEYS = pair, address; ARGV = max_fel,
+# window, base_delay, per_address, member, clock offset (tests). Returns {wait, member}.
+_LOGIN_ATTEMPT = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000 + tonumber(ARGV[6])
+local max_fel, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+local base, per_address = tonumber(ARGV[3]), tonumber(ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
+local wait = 0
+local n = redis.call('ZCARD', KEYS[1])
+if n >= max_fel then
+  local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+  local delay = math.min(window, base * 2 ^ (n - max_fel))
+  wait = math.max(wait, tonumber(last[2]) + delay - now)
+end
+local m = redis.call('ZCARD', KEYS[2])
+if m >= per_address then
+  local e = redis.call('ZRANGE', KEYS[2], m - per_address, m - per_address, 'WITHSCORES')
+  wait = math.max(wait, tonumber(e[2]) + window - now)
+end
+if wait > 0 then return {tostring(wait), ''} end
+redis.call('ZADD', KEYS[1], now, ARGV[5])
+redis.call('ZADD', KEYS[2], now, ARGV[5])
+redis.call('PEXPIRE', KEYS[1], math.ceil(window * 1000))
+redis.call('PEXPIRE', KEYS[2], math.ceil(window * 1000))
+return {'0', ARGV[5]}
+"""
+
+
 class SharedRedis:
     """One Redis client per web process, with the shared salt and the pause after a failure."""
 
@@ -66,6 +96,7 @@ class SharedRedis:
                                   username=s.username or None, socket_timeout=TIMEOUT,
                                   socket_connect_timeout=TIMEOUT)
         self._hit = self.client.register_script(_HIT)
+        self.login_attempt = self.client.register_script(_LOGIN_ATTEMPT)
         self._salt: Optional[bytes] = None
         self._salt_read = 0.0
         self._paused_until = 0.0
@@ -159,6 +190,59 @@ class RedisOneTimeTokens(OneTimeTokens):
         except Exception as exc:
             self.shared.failed(exc)
             return False
+
+
+def redis_login_throttle(shared_redis: SharedRedis, max_fel: int, fonster: float, base_delay: float,
+                         per_address: Optional[int]):
+    """LoginThrottle whose failure counts live in Redis (several web processes, one limit); while
+    Redis is away the in-memory counts of the process take over."""
+    from .staff.inloggning import LoginThrottle
+
+    class RedisLoginThrottle(LoginThrottle):
+        def _redis_keys(self, namn: str, klient: Optional[str]) -> list[str]:
+            salt = shared_redis.salt()
+            from .staff import anvandare as users
+
+            def h(kind: str, value: str) -> str:
+                return hmac.new(salt, f"{kind}\0{value}".encode(), hashlib.sha256).hexdigest()
+            return [f"{KEY_PREFIX}:web:login:{h('par', users.normalisera(namn) + chr(0) + (klient or ''))}",
+                    f"{KEY_PREFIX}:web:login:{h('klient', klient or '')}"]
+
+        def attempt(self, namn, klient):
+            if shared_redis.available():
+                try:
+                    keys = self._redis_keys(namn, klient)
+                    wait, member = shared_redis.login_attempt(
+                        keys=keys, args=[self.max_fel, self.fonster, self.base_delay, self.per_address,
+                                         secrets.token_hex(8), self._offset])
+                    wait = float(wait)
+                    if wait > 0:
+                        return False, int(wait) + 1, ()
+                    return True, 0, ("redis", keys, member.decode() if isinstance(member, bytes) else member)
+                except Exception as exc:
+                    shared_redis.failed(exc)
+            return super().attempt(namn, klient)
+
+        def succeeded(self, namn, klient, ticket=()):
+            if ticket and ticket[0] == "redis":
+                _, keys, member = ticket
+                try:
+                    shared_redis.client.delete(keys[0])
+                    shared_redis.client.zrem(keys[1], member)
+                except Exception as exc:
+                    shared_redis.failed(exc)
+                return
+            super().succeeded(namn, klient, ticket)
+
+        def reset(self):
+            super().reset()
+            try:
+                for key in shared_redis.client.scan_iter(f"{KEY_PREFIX}:web:login:*"):
+                    shared_redis.client.delete(key)
+            except Exception as exc:
+                shared_redis.failed(exc)
+
+    return RedisLoginThrottle(max_fel, fonster, base_delay, per_address)
 
 
 def shared(app) -> Optional[SharedRedis]:

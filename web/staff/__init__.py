@@ -76,9 +76,12 @@ def init_app(app: Flask) -> None:
         app.config["STAFF_DB"] = standard_personal_db(app)
     app.config.setdefault("STAFF_FEL_FORDROJNING", 30.0)
     app.config.setdefault("STAFF_FEL_PER_ADRESS", 4 * int(app.config["STAFF_MAX_FEL"]))
-    app.extensions["personal_inloggning"] = LoginThrottle(
-        int(app.config["STAFF_MAX_FEL"]), float(app.config["STAFF_FEL_FONSTER"]),
-        float(app.config["STAFF_FEL_FORDROJNING"]), int(app.config["STAFF_FEL_PER_ADRESS"]))
+    throttle_args = (int(app.config["STAFF_MAX_FEL"]), float(app.config["STAFF_FEL_FONSTER"]),
+                     float(app.config["STAFF_FEL_FORDROJNING"]), int(app.config["STAFF_FEL_PER_ADRESS"]))
+    from .. import shared_state   # REDIS_URL: one limit for every web process (issue 15)
+    shared = shared_state.shared(app)
+    app.extensions["personal_inloggning"] = (shared_state.redis_login_throttle(shared, *throttle_args) if shared
+                                             else LoginThrottle(*throttle_args))
     app.register_blueprint(bp, url_prefix=PREFIX)
     # The login guard runs first, so that an anonymous request to any staff URL (even a POST
     # without a CSRF token) is sent to the login page.
