@@ -751,6 +751,8 @@ def test_widget_with_the_real_assistant_shows_a_reply_and_a_card(stack):
         said = spoken(d, d.find_elements(By.CSS_SELECTOR, ".ig-svar")[-1])
         assert [said.count(n) for n in names] == [1] * len(names), said
         assert not any(t.startswith("1. ") for t in bot_texts(d)), "the text version is shown as well"
+        before_cards = said.split(names[0])[0].split("Nytt svar")[-1]
+        assert len(re.findall(r"\w+", before_cards)) <= 120, before_cards  # issue 13.5
         assert first_card_visible(d)[0]
         assert d.find_elements(By.CSS_SELECTOR, ".ig-ratt .ig-lasmer")
         assert "11 kap. 6 §" in d.find_element(By.CSS_SELECTOR, ".ig-log").get_attribute("textContent")
