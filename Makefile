@@ -16,7 +16,7 @@ CHROMIUM  := /usr/bin/chromium
 AXE       := tests/browser/node_modules/axe-core/axe.min.js
 
 CATALOGUE_SRC := $(wildcard catalogue/data/*.yml) $(wildcard catalogue/*.py)
-TRAIN_SRC     := config.yml catalogue/data/_amnen.yml $(wildcard bot/nlu/*.py) $(shell find bot/domain bot/data nlu_data/train -name "*.yml" 2>/dev/null)
+TRAIN_SRC     := config.yml catalogue/data/_amnen.yml $(wildcard bot/nlu/*.py) $(wildcard nlu_data/residents/*.jsonl) $(shell find bot/domain bot/data nlu_data/train -name "*.yml" 2>/dev/null)
 
 # Prints "==> what" before a step and "    klart (N s)" after it.
 define step

@@ -12,7 +12,10 @@ from .paths import CONFIG, DOMAIN, MODEL, ROOT, RASA, TRAIN_DATA, rasa_env
 def main() -> int:
     start = time.monotonic()
     cmd = [str(RASA), "train", "--config", str(CONFIG), "--domain", str(DOMAIN), "--data", *map(str, TRAIN_DATA),
-           "--out", str(MODEL.parent), "--fixed-model-name", MODEL.name.removesuffix(".tar.gz")]
+           "--out", str(MODEL.parent), "--fixed-model-name", MODEL.name.removesuffix(".tar.gz"),
+           # make runs this only when an input changed; Rasa's cache does not see files that a
+           # component reads itself (nlu_data/residents/), so every run trains from scratch.
+           "--force"]
     result = subprocess.run(cmd, cwd=ROOT, env=rasa_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if result.returncode != 0 or not MODEL.exists():
         print(result.stdout[-5000:], file=sys.stderr)

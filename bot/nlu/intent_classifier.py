@@ -15,6 +15,7 @@ config.yml is set for this classifier.
 """
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -31,6 +32,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline, make_union
 
+from bot.paths import ROOT
 from catalogue.store import topics_in
 from catalogue.text import fold
 
@@ -59,12 +61,29 @@ def build_pipeline(config: Dict[str, Any]):
     return make_pipeline(make_union(words, chars), classifier)
 
 
+def resident_examples(folder: Path) -> list[tuple[str, str]]:
+    """(text, topic intent) from the blind-written resident messages in `folder` (*.jsonl).
+
+    Those messages (nlu_data/residents/, written from the seeds alone by authors who never saw
+    our data or the bot) are long, wandering and unannotated, so they train only this topic
+    classifier: given to Rasa as NLU data they would teach the entity CRF that the ages and
+    substances in them are no entities. The main topic (the first label) is the intent.
+    """
+    rows = []
+    for path in sorted(folder.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                rows.append((row["text"], "behov_" + row["amnen"][0].replace("-", "_")))
+    return rows
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class TfidfIntentClassifier(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         return {"C": 10.0, "char_min_ngram": 1, "char_max_ngram": 4, "max_iter": 3000,
-                "random_state": 2025, "ranking_length": 10}
+                "random_state": 2025, "ranking_length": 10, "resident_messages": None}
 
     def __init__(self, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  pipeline: Optional[Any] = None) -> None:
@@ -82,8 +101,14 @@ class TfidfIntentClassifier(GraphComponent):
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
         if not examples:
             return self._resource
+        texts = [e.get(TEXT) for e in examples]
+        intents = [e.get(INTENT) for e in examples]
+        if self.config.get("resident_messages"):
+            extra = resident_examples(ROOT / self.config["resident_messages"])
+            texts += [t for t, _ in extra]
+            intents += [i for _, i in extra]
         self.pipeline = build_pipeline(self.config)
-        self.pipeline.fit([e.get(TEXT) for e in examples], [e.get(INTENT) for e in examples])
+        self.pipeline.fit(texts, intents)
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(self.pipeline, Path(directory) / _FILE)
         return self._resource

@@ -141,7 +141,7 @@ def test_a_follow_up_question_keeps_the_need_and_is_answered():
 
 def test_personal_data_beside_a_need_the_notice_and_the_need_both_hold():
     c = Conversation()
-    reply = c.say("«personnummer borttaget» min man dricker varje dag", "behov_anhorig", 0.7, removed=("personnummer",))
+    reply = c.say("«personnummer borttaget» min man dricker varje dag", "behov_beroende", 0.7, removed=("personnummer",))
     text = c.texts(reply)
     assert "behöver inte" in text and "«" not in text
     assert "beroende" in c.state.amnen and (c.cards(reply) or c.question(reply))

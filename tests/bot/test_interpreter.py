@@ -132,3 +132,16 @@ def test_money_or_a_home_for_a_household_is_the_writers_own_need(intent, text, w
     parse = {"intent": {"name": intent, "confidence": 0.8}, "intent_ranking": [{"name": intent, "confidence": 0.8}],
              "entities": []}
     assert interpret(text, parse).for_vem == who
+
+
+def test_resident_messages_for_the_classifier_are_well_formed():
+    """nlu_data/residents/: every line has a text and 1–3 known topic ids (main first)."""
+    from pathlib import Path
+    from bot.nlu.intent_classifier import resident_examples
+    from catalogue import vocabulary as v
+    folder = Path(__file__).resolve().parents[2] / "nlu_data" / "residents"
+    rows = resident_examples(folder)
+    assert len(rows) >= 700
+    known = {"behov_" + a.replace("-", "_") for a in v.amnen()}
+    assert {intent for _, intent in rows} == known   # every topic has examples, nothing else
+    assert all(text.strip() and "«" not in text for text, _ in rows)
