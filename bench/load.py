@@ -6,7 +6,14 @@ second and errors per level; resident memory of each process idle and at peak; c
 model training time (from models/training.json, written by bot/train.py).
 Traffic goes only to 127.0.0.1; every loop is bounded in count and time.
 
+With --layouts the same load runs, one after the other in one run, against the embedded layout
+of `make run` and the scaled layout of issue 15 with 1 and 2 Rasa instances (private Redis and
+PostgreSQL, N action servers, RASA_URLS): messages/s, p50/p95/p99, errors and RSS per process for
+each, the 2-to-1 throughput ratio, and — with 2 instances — how long after the SIGKILL of one
+instance the other answers a conversation whose home was the killed one.
+
 Usage: python -m bench.load [--out bench/results/load.json] [--levels 1,10,50]
+                            [--layouts embedded,scaled-1,scaled-2]
 """
 from __future__ import annotations
 
@@ -117,51 +124,140 @@ def run_level(web_url: str, concurrency: int, rounds: int = 2) -> dict:
     }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", type=Path, default=RESULTS / "load.json")
-    parser.add_argument("--levels", default="1,10,50")
-    args = parser.parse_args()
-    from bot.processes import Stack
+def failover_ms(stack) -> float | None:
+    """With two instances: a conversation whose home is rasa-1 has one answered message, rasa-1 is
+    killed with SIGKILL, and the time until the next message is answered (by rasa-2) is measured."""
+    import signal
+    from web.rasa_pool import home_index
 
-    # The web app's per-client rate limit protects residents' service; all of this load comes from
-    # one client (127.0.0.1), so the benchmark raises the limit for its own stack only.
-    os.environ.setdefault("INSATSGUIDEN_CHAT_RATE_LIMIT", "100000")
-    stack = Stack(quiet=True)
+    sender = next(s for s in (uuid.uuid4().hex for _ in range(1000)) if home_index(s, len(stack.rasa_urls)) == 0)
+
+    def send(text):
+        body = json.dumps({"sender": sender, "message": text, "kommun": "sala"}).encode()
+        req = urllib.request.Request(f"{stack.web_url}/api/chatt", data=body, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.status == 200 and bool(json.loads(resp.read() or b"[]"))
+
+    if not send("min son är 15 år"):
+        return None
+    os.kill(stack.procs["rasa-1"].pid, signal.SIGKILL)
+    stack.procs["rasa-1"].wait(timeout=10)
     start = time.monotonic()
-    stack.start(timeout=400)
+    ok = send("han röker på varje dag")
+    return round((time.monotonic() - start) * 1000, 1) if ok else None
+
+
+def measure(stack, levels: list[int], extra_pids: dict | None = None, failover: bool = False) -> dict:
+    start = time.monotonic()
+    stack.start(timeout=600)
     cold_start = round(time.monotonic() - start, 1)
     try:
         time.sleep(2)
-        pids = stack.pids()
+        pids = {**stack.pids(), **(extra_pids or {})}
         idle = {name: rss_mb(pid) for name, pid in pids.items()}
         sampler = MemorySampler(pids)
         sampler.start()
         # one warm-up conversation, not measured
         conversation(stack.web_url, *CONVERSATIONS[0], [], [], time.monotonic() + 60)
-        levels = [run_level(stack.web_url, int(c)) for c in args.levels.split(",")]
+        results = [run_level(stack.web_url, c) for c in levels]
         sampler.stop_event.set()
         sampler.join()
+        after_kill = failover_ms(stack) if failover else None
     finally:
         stack.stop()
-    training = MODEL.parent / "training.json"
-    figures = {
-        "levels": levels,
+    out = {
+        "levels": results,
         "rss_mb_idle": idle,
         "rss_mb_idle_total": round(sum(idle.values()), 1),
         "rss_mb_peak": sampler.peak,
         "rss_mb_peak_total": round(sampler.peak_total, 1),
         "cold_start_s": cold_start,
-        "train_s": json.loads(training.read_text())["train_s"] if training.exists() else None,
-        "machine": {"cpus": os.cpu_count()},
     }
+    if failover:
+        out["answer_after_sigkill_ms"] = after_kill
+    return out
+
+
+def scaled_layout(instances: int, tmp: Path, model: Path) -> dict:
+    """Redis, PostgreSQL and a scaled Stack with `instances` Rasa instances, measured."""
+    import tempfile
+    from bot.processes import Ports, Stack
+    from bot.servers import PostgresServer, RedisServer, free_port
+
+    redis = RedisServer(tmp / f"redis-{instances}").start()
+    pg_dir = Path(tempfile.mkdtemp(prefix="insatsguiden-pg-"))
+    pg = PostgresServer(pg_dir).start()
+    try:
+        stack = Stack(ports=Ports(web=free_port()), quiet=True, model=model, redis_url=redis.url,
+                      rasa_ports=[free_port() for _ in range(instances)],
+                      action_ports=[free_port() for _ in range(instances)], env={"DATABASE_URL": pg.url})
+        return measure(stack, LEVELS, {"redis": redis.proc.pid, "postgres": pg.proc.pid}, failover=instances >= 2)
+    finally:
+        redis.stop()
+        pg.stop()
+        import shutil
+        shutil.rmtree(pg_dir, ignore_errors=True)
+
+
+LEVELS: list[int] = []
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=RESULTS / "load.json")
+    parser.add_argument("--levels", default="1,10,50")
+    parser.add_argument("--layouts", default="embedded",
+                        help="comma-separated: embedded (make run), scaled-1, scaled-2 … (issue 15)")
+    args = parser.parse_args()
+    import shutil
+    import tempfile
+    from bot.processes import Stack
+
+    LEVELS[:] = [int(c) for c in args.levels.split(",")]
+    # The web app's per-client rate limit protects residents' service; all of this load comes from
+    # one client (127.0.0.1), so the benchmark raises the limit for its own stack only.
+    os.environ.setdefault("INSATSGUIDEN_CHAT_RATE_LIMIT", "100000")
+    layouts = [name.strip() for name in args.layouts.split(",") if name.strip()]
+    tmp = Path(tempfile.mkdtemp(prefix="insatsguiden-bench-"))
+    model = tmp / "model.tar.gz"
+    shutil.copy(MODEL, model)   # the project's model may be retrained while this runs
+    measured: dict = {}
+    try:
+        for name in layouts:
+            if name == "embedded":
+                measured[name] = measure(Stack(quiet=True, model=model), LEVELS)
+            elif name.startswith("scaled-") and name[7:].isdigit():
+                measured[name] = scaled_layout(int(name[7:]), tmp, model)
+            else:
+                parser.error(f"okänd layout {name!r}")
+            report(name, measured[name])
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    training = MODEL.parent / "training.json"
+    figures = dict(measured.get("embedded") or next(iter(measured.values())))
+    figures["train_s"] = json.loads(training.read_text())["train_s"] if training.exists() else None
+    figures["machine"] = {"cpus": os.cpu_count()}
+    if any(name.startswith("scaled-") for name in measured):
+        figures["layouts"] = measured
+        one, two = measured.get("scaled-1"), measured.get("scaled-2")
+        if one and two:
+            top = max(LEVELS)
+            rate = {n: next(lv["messages_per_s"] for lv in m["levels"] if lv["concurrency"] == top)
+                    for n, m in (("1", one), ("2", two))}
+            figures["scaled_throughput_ratio_2_to_1"] = round(rate["2"] / rate["1"], 2) if rate["1"] else None
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    for level in levels:
+    print(f"-> {args.out}")
+    return 0
+
+
+def report(name: str, figures: dict) -> None:
+    print(f"== {name}")
+    for level in figures["levels"]:
         print(f"{level['concurrency']:>3} samtidiga: p50 {level['p50_ms']} ms, p95 {level['p95_ms']} ms, "
               f"p99 {level['p99_ms']} ms, {level['messages_per_s']} msg/s, {level['errors']} fel")
-    print(f"minne i topp {figures['rss_mb_peak_total']} MB, kallstart {cold_start} s -> {args.out}")
-    return 0
+    print(f"minne i topp {figures['rss_mb_peak_total']} MB, kallstart {figures['cold_start_s']} s"
+          + (f", svar efter SIGKILL {figures['answer_after_sigkill_ms']} ms" if "answer_after_sigkill_ms" in figures else ""))
 
 
 if __name__ == "__main__":

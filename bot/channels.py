@@ -22,10 +22,12 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot import rasa_speedups
 from bot.redaction import redact
 from catalogue.rights import is_https_url
 
 logger = logging.getLogger(__name__)
+rasa_speedups.install()   # Rasa loads this module in every `rasa run` of the project (bot/credentials.yml)
 MAX_LANGD = 2000  # characters; longer messages are cut and the metadata says so (the reply tells the resident)
 
 

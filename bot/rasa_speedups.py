@@ -1,0 +1,55 @@
+"""Work Rasa 3.6 repeats for every message that can be done once at load (issue 15, item 1).
+
+The profile of one message (bench/profile.py, docs/performance.md) showed about two thirds of
+Rasa's time per message in `RemoteAction._validate_action_result`: it checks the action server's
+reply with `jsonschema.validate(result, schema)`, and that function first validates the *schema
+itself* against the JSON Schema meta-schema — the same constant schema, on every call — and
+only then the reply. Here the schema is checked once and its validator kept; each reply is
+still validated in full against the same schema, and an invalid reply raises the same
+`ValidationError` with the same message as before.
+
+`install()` runs when Rasa loads bot/channels.py (named in bot/credentials.yml), so every
+`rasa run` of the project — `make run`, the scaled instances, the tests — gets it.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Dict
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    from jsonschema.validators import validator_for
+    from rasa.core.actions.action import RemoteAction
+
+    schema = RemoteAction.action_response_format_spec()
+    cls = validator_for(schema)
+    cls.check_schema(schema)   # once, at load: the schema is a constant of Rasa's
+    return cls(schema)
+
+
+def validate_action_result(self, result: Dict[str, Any]) -> bool:
+    """RemoteAction._validate_action_result without re-checking the constant schema per call."""
+    from jsonschema.exceptions import best_match
+    from rasa.core.actions.action import DOCS_BASE_URL
+
+    error = best_match(_validator().iter_errors(result))
+    if error is None:
+        return True
+    error.message += (
+        f". Failed to validate Action server response from API, "
+        f"make sure your response from the Action endpoint is valid. "
+        f"For more information about the format visit "
+        f"{DOCS_BASE_URL}/custom-actions"
+    )
+    raise error
+
+
+validate_action_result._insatsguiden = True  # type: ignore[attr-defined]
+
+
+def install() -> None:
+    from rasa.core.actions.action import RemoteAction
+
+    if not getattr(RemoteAction._validate_action_result, "_insatsguiden", False):
+        RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]

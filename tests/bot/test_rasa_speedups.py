@@ -1,0 +1,45 @@
+"""bot/rasa_speedups.py: Rasa's check of the action server's reply, with the constant schema
+checked once at load instead of on every message (issue 15, item 1) — same verdicts, same error."""
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("rasa.core.actions.action")
+
+import jsonschema  # noqa: E402
+from rasa.core.actions.action import RemoteAction  # noqa: E402
+
+import bot.channels  # noqa: E402,F401  (Rasa loads it; it installs the speed-up)
+from bot import rasa_speedups  # noqa: E402
+
+GOOD = {"events": [{"event": "slot", "name": "kommun", "value": "sala", "timestamp": None}],
+        "responses": [{"text": "Hej"}]}
+BAD = [{"events": [{"event": "slot", "name": 5}]}, {"events": "inte en lista"}, {"responses": [3]}]
+
+
+def test_rasa_uses_the_one_time_validator():
+    assert RemoteAction._validate_action_result is rasa_speedups.validate_action_result
+
+
+def test_same_verdicts_and_messages_as_rasas_own_check():
+    action = RemoteAction.__new__(RemoteAction)
+    assert rasa_speedups.validate_action_result(action, GOOD) is True
+    for bad in BAD:
+        with pytest.raises(jsonschema.ValidationError) as ours:
+            rasa_speedups.validate_action_result(action, bad)
+        with pytest.raises(jsonschema.ValidationError) as theirs:
+            jsonschema.validate(bad, RemoteAction.action_response_format_spec())
+        assert ours.value.message.startswith(theirs.value.message)
+        assert "Failed to validate Action server response" in ours.value.message
+
+
+def test_the_schema_is_checked_once(monkeypatch):
+    rasa_speedups._validator.cache_clear()
+    calls = []
+    original = jsonschema.validators.Draft202012Validator.check_schema
+    monkeypatch.setattr(jsonschema.validators.Draft202012Validator, "check_schema",
+                        classmethod(lambda cls, s: calls.append(1) or original.__func__(cls, s)))
+    action = RemoteAction.__new__(RemoteAction)
+    for _ in range(50):
+        rasa_speedups.validate_action_result(action, GOOD)
+    assert len(calls) == 1   # at load, not per message
