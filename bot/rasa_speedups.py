@@ -8,6 +8,12 @@ only then the reply. Here the schema is checked once and its validator kept; eac
 still validated in full against the same schema, and an invalid reply raises the same
 `ValidationError` with the same message as before.
 
+The second: every event read back from a tracker store (the whole conversation, on every
+message; in Redis twice, since RedisTrackerStore.save reads the stored tracker to merge) finds its
+class with `Event.resolve_by_type`, which walks all subclasses of Event anew, with
+`inspect.isabstract` on each, per event. Here a found name is remembered; a name not yet seen
+still goes through Rasa's own walk (so classes imported later, and unknown names, behave as before).
+
 `install()` runs when Rasa loads bot/channels.py (named in bot/credentials.yml), so every
 `rasa run` of the project — `make run`, the scaled instances, the tests — gets it.
 """
@@ -48,8 +54,26 @@ def validate_action_result(self, result: Dict[str, Any]) -> bool:
 validate_action_result._insatsguiden = True  # type: ignore[attr-defined]
 
 
+_event_classes: Dict[str, Any] = {}
+
+
+def _resolving(original):
+    def resolve_by_type(type_name, default=None):
+        cls = _event_classes.get(type_name)
+        if cls is None:
+            cls = original(type_name, default)
+            if cls is not None and cls is not default:
+                _event_classes[type_name] = cls
+        return cls
+    resolve_by_type._insatsguiden = True  # type: ignore[attr-defined]
+    return resolve_by_type
+
+
 def install() -> None:
     from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.events import Event
 
     if not getattr(RemoteAction._validate_action_result, "_insatsguiden", False):
         RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+    if not getattr(Event.resolve_by_type, "_insatsguiden", False):
+        Event.resolve_by_type = staticmethod(_resolving(Event.resolve_by_type))  # type: ignore[method-assign]

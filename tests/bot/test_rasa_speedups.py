@@ -43,3 +43,21 @@ def test_the_schema_is_checked_once(monkeypatch):
     for _ in range(50):
         rasa_speedups.validate_action_result(action, GOOD)
     assert len(calls) == 1   # at load, not per message
+
+
+def test_event_classes_resolve_as_rasa_does():
+    from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+    from rasa.shared.utils.common import all_subclasses
+
+    assert getattr(Event.resolve_by_type, "_insatsguiden", False)
+    for name in ("slot", "user", "action", "bot", "session_started", "rewind"):
+        expected = next(c for c in all_subclasses(Event) if c.type_name == name)
+        assert Event.resolve_by_type(name) is expected
+        assert Event.resolve_by_type(name) is expected   # remembered, still the same
+    assert Event.resolve_by_type("topic") is None
+    assert Event.resolve_by_type("finns-inte", default=SlotSet) is SlotSet
+    assert Event.resolve_by_type("finns-inte-heller", default=UserUttered) is UserUttered
+    with pytest.raises(ValueError):
+        Event.resolve_by_type("okänd-händelse")
+    events = [ActionExecuted("action_listen"), UserUttered("hej"), SlotSet("kommun", "sala")]
+    assert [type(e) for e in (Event.from_parameters(e.as_dict()) for e in events)] == [type(e) for e in events]
