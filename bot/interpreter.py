@@ -296,7 +296,8 @@ _CHILD_NOUN = (r"(son|sonen|soner|dotter|dottern|dottrar|dottrarna|barn|barnen|b
 _CHILD_WIDE = re.compile(
     rf"\b(min|mitt|mina|var|vart|vara|en|ett|tva|tre|fyra|fem|har|vi har|jag har|med)\s+(\w+\s+)?{_CHILD_NOUN}\b"
     r"|\b(fosterbarn|adopterat|adoptivbarn|tonarsson|tonarsdotter|bonusdotter|bonusson|styvson|styvdotter|"
-    r"barnbarnet|mellanbarnet|vi ar tva (mammor|pappor))\b")
+    r"barnbarnet|mellanbarnet|vi ar tva (mammor|pappor))\b"
+    r"|\b(my|our|i have|we have) (\w+ )?(kids|children|son|daughter|baby|boy|girl|teenager)\b")
 _RELATIVE_SUBJECT = re.compile(
     r"(^|[.!?]\s*|\b(och|men|for att)\s+)(pappa|mamma|farsan|morsan|farfar|farmor|mormor|morfar|kompisen|lillasyster|"
     r"lillebror|storebror|storasyster|syrran|brorsan|grannen|grannens \w+|min bastis|bastisen)\b"
@@ -320,6 +321,10 @@ _COUPLE = re.compile(r"\b(vi som par|oss som par|vi ar ett par|som par|parrelati
 _FIRST_PERSON = re.compile(r"\b(jag|ja|mig|mej|min|mitt|mina|sjalv|i|im|me|my)\b")
 _FOR_ME = re.compile(r"\b(for mig sjalv|for min egen del|mig sjalv|jag sjalv|bara mig|galler mig|for min skull|"
                      r"for mig|till mig|for myself|for me)\b")
+_FOR_ME_EXPLICIT = re.compile(r"\b(for mig sjalv|for min egen del|for min egen skull|det galler mig|for myself)\b")
+# The other side of a separation or a couple's conflict: named, but not the one the help is for.
+_COUNTERPART = re.compile(r"\b(min|mitt|mina)\s+(ex|exman|exfru|expartner|exsambo|man|fru|sambo|partner|make|maka)\b"
+                          r"|\b(barnens|hans|hennes) (pappa|mamma)\b")
 _SHORT_WHO = {  # button titles and typical short answers, folded
     "mig sjalv": "sig", "jag": "sig", "mig": "sig", "jag sjalv": "sig", "sjalv": "sig", "for mig": "sig",
     "mitt barn": "mitt-barn", "mina barn": "mitt-barn", "min son": "mitt-barn", "min dotter": "mitt-barn",
@@ -351,6 +356,9 @@ def who_from(text: str, own_age: Optional[Span] = None, other_ages: Optional[lis
         return "sig"   # the writer's own situation at home: help for the writer
     if young and _PARENT_OF_RESIDENT.search(t):
         return "sig"   # a young person about their own parents: help for the young person
+    if _FOR_ME_EXPLICIT.search(t) and not _PARENTING.search(t):
+        # "för mig själv ... för att få träffa min dotter mer": the child is named, the need is mine
+        return "sig"
     if (_CHILD.search(t) or _CHILD_WIDE.search(t)) and not young:
         # "dottern tycker att jag ska prata med någon": a child named in passing by someone who
         # gives their own age and writes about themself is not a question about the child.
@@ -524,7 +532,7 @@ def topics_from(text: str, intent: Optional[str], ranking: list[dict], entities:
         if amne:
             scores[amne] = max(scores.get(amne, 0.0), float(r.get("confidence") or 0.0))
     mass = sum(scores.values())
-    if TOPIC_RENORMALISE and mass >= TOPIC_RENORMALISE_MIN_MASS:
+    if TOPIC_RENORMALISE and mass >= TOPIC_RENORMALISE_MIN_MASS and not answering:
         scores = {a: s / mass * max(mass, TOPIC_RENORMALISE_TO) for a, s in scores.items()}
     for amne in vocabulary:
         bonus = ROLE_VOCABULARY_BONUS if amne in _ROLE_TOPICS else VOCABULARY_BONUS
@@ -690,6 +698,10 @@ def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = No
     facts.follow_up = len(words) <= 40 and ("?" in text or bool(re.match(r"^(och |men )?(kan|far|maste|hur|vad|vart|var|"
                                                                          r"vem|finns|ar|blir|kostar|ska|behovs)\b", t)))
 
+    if facts.for_vem == "anhorig" and facts.topics and facts.topics[0] in ("separation", "relation") and \
+            _COUNTERPART.search(t) and not _HELPING.search(t):
+        # "min ex tjatar om samarbetssamtal": the ex is the other side; the help is for the writer
+        facts.for_vem = "sig"
     if facts.for_vem == "mitt-barn" and facts.topics and facts.topics[0] in _HOUSEHOLD_TOPICS and \
             not _PARENTING.search(t) and re.search(r"\b(jag|ja|vi)\b", t):
         # "ensamstående pappa med tre barn ... skulder hos kronofogden": the children are the

@@ -185,6 +185,8 @@ TOPIC_QUESTION = ("Vad handlar det om? Skriv med egna ord eller välj ett ämne.
                    ("Kris och sorg", "Kris och sorg"), ("Ekonomi och skulder", "Ekonomi och skulder"),
                    ("Relationer och separation", "Relationer och separation"), ("Ensamhet", "Ensamhet")])
 NOT_UNDERSTOOD = "Jag förstod inte riktigt. Kan du skriva med andra ord vad det gäller? Du kan också välja ett ämne."
+ASK_THE_SERVICE = ("Det kan jag inte svara säkert på här. Fråga verksamheten när du kontaktar den, "
+                   "du kan fråga innan du bestämmer dig.")
 NOT_AN_AGE = "Det låter inte som en ålder. Skriv en ålder mellan 0 och 120 år, eller \"vill inte säga\"."
 EMPTY = "Jag fick inget meddelande som jag kunde läsa. Skriv gärna med egna ord vad du undrar över."
 WELCOME = ("Hej! Jag kan hjälpa dig att hitta stöd från socialtjänsten som du kan få utan att ansöka. "

@@ -245,12 +245,12 @@ def respond(state: State, text: str, latest: dict) -> Reply:
         record(state, "kraver_ansokan", "ekonomiskt_bistand" if "ekonomiskt-bistand" in facts.application
                else "behovsprovad_insats")
         meanwhile = [a for item in items for a in item.amnen]
-        if meanwhile and not state.recommended:
+        if meanwhile and not state.recommended and not state.amnen:
+            # Only when the message names no need of its own: "Kan han få komma till ett
+            # behandlingshem?" about heroin stays a question about addiction.
             # What helps meanwhile without an application (budget advice beside ekonomiskt bistånd...).
-            had = bool(state.amnen)
-            state.amnen = list(dict.fromkeys(state.amnen[:1] + meanwhile + state.amnen[1:]))[:3]
-            if not had:
-                reply.say("Medan du väntar på beslut, eller vid sidan av, finns stöd som du kan få utan att ansöka.")
+            state.amnen = list(dict.fromkeys(meanwhile))[:3]
+            reply.say("Medan du väntar på beslut, eller vid sidan av, finns stöd som du kan få utan att ansöka.")
 
     if facts.impossible_age and asked:
         reply.say(replies.NOT_AN_AGE)
@@ -272,7 +272,7 @@ def respond(state: State, text: str, latest: dict) -> Reply:
                 state.asked_before += ["for_vem", "alder", "barn_alder"]
         else:
             _recommend(reply, state, facts)
-    elif state.recommended and (facts.questions or _wants_more(text, intent)):
+    elif state.recommended and (facts.questions or _wants_more(text, intent) or (facts.follow_up and "?" in text)):
         _follow_up(reply, state, facts, text, intent)
     elif facts.questions:
         _general_questions(reply, facts, state, text)
@@ -336,6 +336,10 @@ def _follow_up(reply: Reply, state: State, facts: Facts, text: str, intent: Opti
     _answer_questions(reply, facts, state, shown)
     if "ansoka" in facts.questions and kommun:
         reply.say(ratt_att_ansoka(kommun, state.kontakt_url))
+    if not reply.items and "?" in text and shown and kommun:
+        # "blir det som en dom sen?": a question about what was shown that only the service can answer
+        reply.say(replies.ASK_THE_SERVICE)
+        reply.say(replies.answer_where(shown, kommun, state.kontakt_url))
     if not reply.items:
         reply.say(replies.NOT_UNDERSTOOD)
 

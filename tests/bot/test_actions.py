@@ -246,3 +246,17 @@ def test_asking_for_someone_to_talk_to_after_a_recommendation_is_answered():
     c.say("mammas kille slår henne ibland. jag e 14", "behov_vald", 0.5)
     reply = c.say("finns det nån jag kan prata med?", "fraga_person", 0.9)
     assert "Jag förstod inte" not in c.texts(reply) and "socialtjänsten" in c.texts(reply)
+
+
+def test_a_need_of_its_own_is_not_replaced_by_what_helps_while_applying():
+    c = Conversation(kommun="alingsas")
+    c.say("Det gäller vår son som är 30. Han har använt heroin i flera år och vill bli fri. Kan han få komma "
+          "till ett behandlingshem? Vi har inga pengar att betala det själva.", "behov_beroende", 0.5)
+    assert c.state.amnen[0] == "beroende" and "foraldraskap" not in c.state.amnen
+
+
+def test_a_question_only_the_service_can_answer_is_sent_there_not_misunderstood():
+    c = Conversation(kommun="lekeberg")
+    c.say("vi ska separera och bråkar om var dottern ska bo, hon är 6", "behov_separation", 0.8)
+    text = c.texts(c.say("blir det som en dom sen?"))
+    assert "Jag förstod inte" not in text and "Fråga verksamheten" in text

@@ -67,6 +67,8 @@ def test_impossible_ages():
     ("mamma slängde ut mig i lördags efter ett stort bråk", "sig"),
     ("mamma tjatar om att jag ska göra nåt med mitt liv", "sig"),
     ("mamma har börjat glömma saker och jag är orolig för henne", "anhorig"),
+    ("Har varit drogfri i två år och vill kunna visa det, för mig själv och för att få träffa min dotter mer", "sig"),
+    ("Hi, we moved here last year. I have two kids and I want to learn the rules for parents", "mitt-barn"),
 ])
 def test_who_the_help_is_for(text, who):
     assert facts(text).for_vem == who
@@ -145,3 +147,9 @@ def test_resident_messages_for_the_classifier_are_well_formed():
     known = {"behov_" + a.replace("-", "_") for a in v.amnen()}
     assert {intent for _, intent in rows} == known   # every topic has examples, nothing else
     assert all(text.strip() and "«" not in text for text, _ in rows)
+
+
+def test_the_other_side_of_a_separation_is_not_whom_the_help_is_for():
+    parse = {"intent": {"name": "behov_separation", "confidence": 0.7},
+             "intent_ranking": [{"name": "behov_separation", "confidence": 0.7}], "entities": []}
+    assert interpret("vad är samarbetssamtal? min ex tjatar om att vi ska dit", parse).for_vem == "sig"
