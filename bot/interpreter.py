@@ -511,6 +511,12 @@ TOPIC_RENORMALISE_MIN_MASS = 0.2
 TOPIC_RENORMALISE_TO = 0.9
 
 # "drog ner tröjan" is the verb dra, not the noun droger (both stem to "drog").
+# Everyday phrases whose words are topic words elsewhere: "det spelar ingen roll" is no gambling,
+# "några äldre killar" are no elderly people.
+_NOT_TOPIC_WORDS = re.compile(
+    r"\b(spelar|spela|spelade) (ingen|nan|nagon|någon|nån|stor|liten|sa stor)? ?roll\b"
+    r"|\b(aldre|äldre) (killar|tjejer|kompisar|polare|elever|barn|syskon|bror|brorsan|syster|syrran|grabbar|ungdomar)\b",
+    re.IGNORECASE)
 _VERB_DROG = re.compile(r"\bdrog (ner|upp|ut|in|bort|ivag|hem|over|fram|av|med|till|sig|ihop|pa sig)\b")
 
 
@@ -524,7 +530,7 @@ def topics_from(text: str, intent: Optional[str], ranking: list[dict], entities:
     for amne, info in v.amnen().items():
         if t == fold(info["etikett"]):
             return [(amne, 1.0)]
-    vocabulary = topics_in(_VERB_DROG.sub(r"dro \1", normalise(text)))
+    vocabulary = topics_in(_NOT_TOPIC_WORDS.sub(" ", _VERB_DROG.sub(r"dro \1", normalise(text))))
     for r in ranking:
         amne = TOPIC_FROM_INTENT.get(r.get("name") or "")
         if r.get("name") == "fraga_foraldraprogram":

@@ -272,7 +272,7 @@ def respond(state: State, text: str, latest: dict) -> Reply:
                 state.asked_before += ["for_vem", "alder", "barn_alder"]
         else:
             _recommend(reply, state, facts)
-    elif state.recommended and (facts.questions or _wants_more(text, intent) or (facts.follow_up and "?" in text)):
+    elif state.recommended and (facts.questions or _wants_more(text, intent) or facts.follow_up):
         _follow_up(reply, state, facts, text, intent)
     elif facts.questions:
         _general_questions(reply, facts, state, text)
@@ -336,7 +336,7 @@ def _follow_up(reply: Reply, state: State, facts: Facts, text: str, intent: Opti
     _answer_questions(reply, facts, state, shown)
     if "ansoka" in facts.questions and kommun:
         reply.say(ratt_att_ansoka(kommun, state.kontakt_url))
-    if not reply.items and "?" in text and shown and kommun:
+    if not reply.items and facts.follow_up and shown and kommun:
         # "blir det som en dom sen?": a question about what was shown that only the service can answer
         reply.say(replies.ASK_THE_SERVICE)
         reply.say(replies.answer_where(shown, kommun, state.kontakt_url))

@@ -153,3 +153,13 @@ def test_the_other_side_of_a_separation_is_not_whom_the_help_is_for():
     parse = {"intent": {"name": "behov_separation", "confidence": 0.7},
              "intent_ranking": [{"name": "behov_separation", "confidence": 0.7}], "entities": []}
     assert interpret("vad är samarbetssamtal? min ex tjatar om att vi ska dit", parse).for_vem == "sig"
+
+
+@pytest.mark.parametrize("text,absent", [
+    ("vet inte varför jag skriver här. det spelar ingen roll", "beroende"),
+    ("det e några äldre killar som jag hänger med ibland", "aldre"),
+])
+def test_everyday_phrases_with_topic_words_give_no_topic(text, absent):
+    parse = {"intent": {"name": "skip", "confidence": 0.8}, "intent_ranking": [{"name": "skip", "confidence": 0.8}],
+             "entities": []}
+    assert absent not in interpret(text, parse).topics
