@@ -87,7 +87,8 @@ _SCHOOL = re.compile(r"\b(?:gar i|i)\s+(ettan|tvaan|trean|fyran|femman|sexan|sju
 _RANGE = re.compile(r"\b(\d{1,3})\s?[-–]\s?(\d{1,3})\s?(ar)?\b")
 _DURATION_BEFORE = re.compile(
     r"\b(i|sedan|sen|under|efter|med|for|over|bott|bor|varit|haft|jobbat|druckit|rokt|spelat|levt|hallit pa|"
-    r"pagatt|gift|gifta|ihop|tillsammans|sverige|redan|om|inom|senaste|sista|forsta|nagra|flera|har|hade)\s*$")
+    r"pagatt|gift|gifta|ihop|tillsammans|sverige|redan|om|inom|senaste|sista|forsta|nagra|flera|har|hade)\s*$"
+    r"|\b(bor|bott|bodde|varit|jobbat) (i|pa|har i) \w+\s*$")   # "jag bor i mellerud 2 år"
 _DURATION_AFTER = re.compile(r"^\s*(sedan|sen|till|kvar|i rad|tillbaka|redan|i sverige|har|pa|i fangelse|"
                              r"utan|som|av|med|ihop|gift)\b")
 _AGE_BEFORE = re.compile(r"\b(ar|e|blir|fyller|fyllde|fyllt|pa|bara|typ|snart|nastan|min|mitt|mina|var|vart|"
@@ -325,6 +326,7 @@ _FOR_ME_EXPLICIT = re.compile(r"\b(for mig sjalv|for min egen del|for min egen s
 # The other side of a separation or a couple's conflict: named, but not the one the help is for.
 _COUNTERPART = re.compile(r"\b(min|mitt|mina)\s+(ex|exman|exfru|expartner|exsambo|man|fru|sambo|partner|make|maka)\b"
                           r"|\b(barnens|hans|hennes) (pappa|mamma)\b")
+_YOUNGEST_WRITER = 8
 _SHORT_WHO = {  # button titles and typical short answers, folded
     "mig sjalv": "sig", "jag": "sig", "mig": "sig", "jag sjalv": "sig", "sjalv": "sig", "for mig": "sig",
     "mitt barn": "mitt-barn", "mina barn": "mitt-barn", "min son": "mitt-barn", "min dotter": "mitt-barn",
@@ -664,6 +666,8 @@ def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = No
                 owner = "other" if (known_for_vem or "") != "sig" else "self"
             else:
                 owner = "self" if (known_for_vem or "sig") == "sig" else "other"
+        if owner == "self" and mention.span[1] < _YOUNGEST_WRITER and asked != "alder":
+            continue   # nobody under eight writes this: a duration or someone else's age, not the writer's
         if owner == "self":
             facts.own_age = facts.own_age or mention.span
         else:

@@ -24,6 +24,7 @@ def facts(text, **kw):
     ("jag är bonuspappa till en kille på 14", None, [(14, 14)]),
     ("det gäller pappa, han är 80", None, [(80, 80)]),
     ("jag har druckit i 20 år och är 45 år", (45, 45), []),
+    ("jag bor i mellerud 2 år. jag har barn 4 år och 9 år", None, [(4, 4), (9, 9)]),
 ])
 def test_ages_in_running_text(text, own, other):
     f = facts(text)
