@@ -14,6 +14,12 @@ class with `Event.resolve_by_type`, which walks all subclasses of Event anew, wi
 `inspect.isabstract` on each, per event. Here a found name is remembered; a name not yet seen
 still goes through Rasa's own walk (so classes imported later, and unknown names, behave as before).
 
+The third, in the scaled layout: RedisTrackerStore.save merges the stored tracker with the new
+one by checking every new event against every event already merged (`as_dict() != …` for all
+pairs), which is quadratic in the length of the conversation and cost more than the NLU per
+message by the fifth turn. Here the same merge — the same events kept, in the same order, the
+same duplicates dropped — compares each event's dict once, through a set of canonical JSON keys.
+
 `install()` runs when Rasa loads bot/channels.py (named in bot/credentials.yml), so every
 `rasa run` of the project — `make run`, the scaled instances, the tests — gets it.
 """
@@ -69,11 +75,46 @@ def _resolving(original):
     return resolve_by_type
 
 
+def _event_key(event) -> str:
+    import json
+    return json.dumps(event.as_dict(), sort_keys=True, default=repr)
+
+
+def merge_trackers(prior_tracker, tracker):
+    """RedisTrackerStore._merge_trackers in linear time (see the module text)."""
+    if not prior_tracker.events:
+        return tracker
+    last_event_timestamp = prior_tracker.events[-1].timestamp
+    past_tracker = tracker.travel_back_in_time(target_time=last_event_timestamp)
+    if past_tracker.events == prior_tracker.events:
+        return tracker
+    merged = tracker.init_copy()
+    merged.update_with_events(list(prior_tracker.events), override_timestamp=False, domain=None)
+    seen = {_event_key(e) for e in merged.events}
+    for new_event in tracker.events:
+        key = _event_key(new_event)
+        if key not in seen:
+            merged.update(new_event)
+            seen.add(key)
+    return merged
+
+
+merge_trackers._insatsguiden = True  # type: ignore[attr-defined]
+
+ORIGINALS: Dict[str, Any] = {}   # Rasa's own functions, kept for the tests that compare with them
+
+
 def install() -> None:
     from rasa.core.actions.action import RemoteAction
+    from rasa.core.tracker_store import RedisTrackerStore
     from rasa.shared.core.events import Event
 
     if not getattr(RemoteAction._validate_action_result, "_insatsguiden", False):
+        ORIGINALS["validate_action_result"] = RemoteAction._validate_action_result
         RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
     if not getattr(Event.resolve_by_type, "_insatsguiden", False):
+        ORIGINALS["resolve_by_type"] = Event.resolve_by_type
         Event.resolve_by_type = staticmethod(_resolving(Event.resolve_by_type))  # type: ignore[method-assign]
+    if not getattr(RedisTrackerStore._merge_trackers, "_insatsguiden", False):
+        ORIGINALS["merge_trackers"] = RedisTrackerStore._merge_trackers
+        RedisTrackerStore._merge_trackers = staticmethod(merge_trackers)  # type: ignore[method-assign]
