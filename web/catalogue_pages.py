@@ -30,7 +30,9 @@ def _alder_param(raw: Optional[str]) -> Optional[int]:
     raw = (raw or "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 3 or int(raw) > MAX_ALDER:
+    # ASCII digits only, as in the guide: isdigit() also accepts "²" and "①", which int() cannot
+    # read (a 500), and int() would read "١٦" or "１６" the guide refuses.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 3 or int(raw) > MAX_ALDER:
         raise Filterfel(f"Skriv åldern med siffror, mellan 0 och {MAX_ALDER} år.")
     return int(raw)
 

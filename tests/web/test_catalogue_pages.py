@@ -78,6 +78,20 @@ def test_bad_filters_give_a_swedish_400(client, query, message):
     assert resp.status_code == 400 and message in text_of(resp)
 
 
+# Characters str.isdigit() accepts but int() cannot read, and other digits that are not ASCII
+# (superscript, circled, Arabic-Indic, Devanagari, full-width, mathematical bold, Ethiopic).
+ODD_DIGITS = ["²", "①", "1²", "٣", "५", "１６", "𝟏𝟔", "፩", "⑯", "¹⁶", "16\u200b", "\u0661\u0666"]
+
+
+@pytest.mark.parametrize("raw", ODD_DIGITS)
+def test_odd_unicode_digits_as_an_age_are_a_swedish_400(client, raw):
+    for path, field in ((f"/{K}/insatser", "alder"), (f"/{K}/foraldraprogram", "barn_alder")):
+        resp = client.get(path, query_string={field: raw})
+        assert resp.status_code == 400, (path, raw, resp.status_code)
+        assert "med siffror" in text_of(resp)
+        assert not any(sign in text_of(resp) for sign in TRACEBACK_SIGNS)
+
+
 def test_every_insats_page_shows_every_field_and_its_source(client):
     for k in catalogue().kommuner.values():
         for i in k.insatser:
