@@ -206,8 +206,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=RESULTS / "load.json")
     parser.add_argument("--levels", default="1,10,50")
-    parser.add_argument("--layouts", default="embedded",
-                        help="comma-separated: embedded (make run), scaled-1, scaled-2 … (issue 15)")
+    from bot.servers import postgres_bindir, redis_server_binary
+    servers = redis_server_binary() is not None and postgres_bindir() is not None
+    parser.add_argument("--layouts", default="embedded,scaled-1,scaled-2" if servers else "embedded",
+                        help="comma-separated: embedded (make run), scaled-1, scaled-2 … (issue 15); "
+                             "default all three when redis-server and PostgreSQL are installed")
     args = parser.parse_args()
     import shutil
     import tempfile
@@ -225,7 +228,11 @@ def main() -> int:
     try:
         for name in layouts:
             if name == "embedded":
-                measured[name] = measure(Stack(quiet=True, model=model), LEVELS)
+                from bot.processes import Ports
+                from bot.servers import free_port
+                # Free ports: a `make run` elsewhere on the machine must not answer for this stack.
+                ports = Ports(web=free_port(), rasa=free_port(), actions=free_port())
+                measured[name] = measure(Stack(ports=ports, quiet=True, model=model), LEVELS)
             elif name.startswith("scaled-") and name[7:].isdigit():
                 measured[name] = scaled_layout(int(name[7:]), tmp, model)
             else:
