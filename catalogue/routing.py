@@ -332,9 +332,37 @@ def _varfor(skal: list[str]) -> str:
     return "Den passar eftersom " + ", ".join(skal[:-1]) + (" och " if len(skal) > 1 else "") + skal[-1] + "."
 
 
-def route(profil: Profil, catalogue: Optional[Catalogue] = None) -> Resultat:
+MIN_FORSLAG = 3
+
+
+def _narliggande(kommun, profil: Profil, seen: set) -> list:
+    """Candidates from the topics next to the main one (`narliggande` in _amnen.yml), for when
+    fewer than three insatser fit the topics themselves; ranked after them, with that reason."""
+    amnen = v.amnen()
+    near = [a for a in amnen[profil.amnen[0]].get("narliggande", []) if a not in profil.amnen]
+    if not near:
+        return []
+    wider = replace(profil, amnen=tuple(near))
+    extra = []
+    for insats in kommun.insatser:
+        if insats.id in seen or insats.behovsprovad:
+            continue
+        score, skal = _poang(insats, wider)
+        if score <= 0:
+            continue
+        statuses, fel = _pruva_villkor(insats, kommun, wider)
+        if fel:
+            continue
+        okanda = sum(1 for s in statuses if s.status == OKANT)
+        skal.insert(0, f"det ligger nära det du beskrev ({v.amne_etikett(profil.amnen[0]).lower()})")
+        extra.append((score - 0.05 * okanda, insats.namn, insats, skal, statuses))
+    extra.sort(key=lambda k: (-k[0], k[1]))
+    return extra
+
+
+def route(profil: Profil, catalogue: Optional[Catalogue] = None, nearby: bool = True) -> Resultat:
     """Ranks the municipality's insatser for a needs profile. Raises ProfileError/CatalogueError
-    (Swedish messages) on invalid input."""
+    (Swedish messages) on invalid input. `nearby`: fill up to three from the nearby topics."""
     catalogue = catalogue or default_catalogue()
     profil.validate(catalogue)
     kommun = catalogue.kommun(profil.kommun)
@@ -356,6 +384,10 @@ def route(profil: Profil, catalogue: Optional[Catalogue] = None) -> Resultat:
         kandidater.append((score - 0.05 * okanda, insats.namn, insats, skal, statuses))
 
     kandidater.sort(key=lambda k: (-k[0], k[1]))
+    if nearby and len(kandidater) < MIN_FORSLAG and profil.amnen:
+        kandidater += _narliggande(kommun, profil, {k[2].id for k in kandidater} |
+                                   {i.id for i in resultat.kraver_ansokan} |
+                                   {e.insats.id for e in resultat.villkor_ej_uppfyllda})[:MIN_FORSLAG - len(kandidater)]
     for score, _namn, insats, skal, statuses in kandidater:
         resultat.rekommenderade.append(
             Rekommendation(insats=insats, poang=round(score, 2), varfor=_varfor(skal),
@@ -371,7 +403,9 @@ _PLAUSIBLE_OTHER_AGES = (0, 4, 9, 13, 16, 19, 40)
 
 
 def _top_ids(profil: Profil, catalogue: Catalogue, k: int) -> tuple[str, ...]:
-    return tuple(r.insats.id for r in route(profil, catalogue).rekommenderade[:k])
+    # Only the topics' own insatser decide whether a question matters: the nearby ones that fill
+    # a short list are extras, not a reason to ask one more question.
+    return tuple(r.insats.id for r in route(profil, catalogue, nearby=False).rekommenderade[:k])
 
 
 def questions_that_matter(profil: Profil, unknown: tuple[str, ...], catalogue: Optional[Catalogue] = None,

@@ -176,3 +176,19 @@ def test_a_known_fact_is_never_asked_and_an_irrelevant_age_is_not_asked():
 def test_the_childs_age_matters_when_candidates_differ_in_age_villkor():
     profil = Profil(kommun="uppsala", for_vem="mitt-barn", amnen=("beroende",))
     assert questions_that_matter(profil, ("barn_alder",)) == ["barn_alder"]
+
+
+def test_a_short_list_is_filled_from_the_nearby_topics_after_the_topics_own_insatser():
+    """Mellerud has one insats for school (Ung i fokus): the list is filled from the nearby topics
+    of _amnen.yml (psykisk ohälsa, föräldraskap), after it and with that reason, never with an
+    insats that needs an application or whose villkor are not met."""
+    profil = Profil(kommun="mellerud", for_vem="mitt-barn", barn_alder=14, amnen=("skola",))
+    own = route(profil, nearby=False).rekommenderade
+    filled = route(profil).rekommenderade
+    assert len(own) < 3 and len(filled) == 3
+    assert [r.insats.id for r in filled[:len(own)]] == [r.insats.id for r in own]
+    for rek in filled[len(own):]:
+        assert "skola" not in rek.insats.amnen and not rek.insats.behovsprovad
+        assert set(rek.insats.amnen) & {"psykisk-ohalsa", "foraldraskap"}
+        assert "ligger nära det du beskrev (skola)" in rek.varfor
+        assert all(s.status != EJ_UPPFYLLT for s in rek.villkor)
