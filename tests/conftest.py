@@ -89,6 +89,42 @@ class Chat:
         return [i for r in replies if isinstance(r.get("custom"), dict) for i in r["custom"].get("insatser", [])]
 
 
+class Canaries:
+    """Made-up personal data for one test run, in the forms issue 12 names: a personnummer, a phone
+    number, an e-mail address, "jag heter <name>" and a street address "<name>gatan 12".
+
+    Every word-like canary contains the same random token of eight consonants (`token`), which is
+    no word in any dictionary spaCy or wordfreq knows, so finding the token finds every one of
+    them; the names carry an "ö", so UTF-8 and Latin-1 differ. `values` are what a scan must look
+    for: each canary as typed, the numbers also as bare digits."""
+
+    def __init__(self):
+        import secrets
+
+        rng = secrets.SystemRandom()
+        self.token = "".join(rng.choice("bcdfghjklmnpqrstvwxz") for _ in range(8))
+        t = self.token
+        self.name = f"Ka{t}öra Bo{t}berg"
+        self.street = f"Si{t}gatan 12"
+        self.email = f"li{t}.k@bo{t}.se"
+        self.pnr = f"{rng.randint(50, 99)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}-{rng.randint(1000, 9999)}"
+        digits = "".join(str(rng.randint(0, 9)) for _ in range(7))
+        self.phone = f"07{rng.choice('02369')}-{digits[:3]} {digits[3:5]} {digits[5:]}"
+        # The last message holds all five: a request body Rasa parsed is freed after the reply and
+        # overwritten by the next request, so a scan right after it sees whatever reached Rasa.
+        self.messages = [
+            f"hej, jag heter {self.name} och min son röker på",
+            "han är 16",
+            f"ni når mig här: jag heter {self.name}, vi bor på {self.street}, ring mig på {self.phone} "
+            f"eller maila {self.email}, mitt personnummer är {self.pnr}",
+        ]
+
+    @property
+    def values(self) -> list[str]:
+        bare = [self.pnr.replace("-", ""), "".join(ch for ch in self.phone if ch.isdigit())]
+        return [self.name, self.street, self.email, self.pnr, self.phone, *bare, self.token]
+
+
 @pytest.fixture
 def chat(stack):
     def make(kommun: str | None = "alingsas") -> Chat:

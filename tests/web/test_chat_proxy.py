@@ -37,6 +37,25 @@ def test_message_is_redacted_and_forwarded_with_municipality_metadata(proxied):
     assert "«personnummer borttaget»" in text
 
 
+def test_every_canary_is_removed_before_the_text_leaves_for_rasa(proxied):
+    """The forms the memory test (tests/stack/test_memory_canaries.py) looks for in Rasa: the web
+    tier redacts them before the request to Rasa is made, so Rasa never parses them."""
+    from conftest import Canaries
+
+    c, rasa = proxied
+    canaries = Canaries()
+    for message in canaries.messages:
+        assert post(c, message=message).status_code == 200
+    sent = " ".join(r["json"]["message"] for r in rasa.received)
+    assert len(rasa.received) == len(canaries.messages)
+    for value in canaries.values:
+        assert value not in sent, value
+    for placeholder in ("«namn borttaget»", "«adress borttagen»", "«telefonnummer borttaget»",
+                        "«e-postadress borttagen»", "«personnummer borttaget»"):
+        assert placeholder in sent
+    assert "min son röker på" in sent and "han är 16" in sent
+
+
 @pytest.mark.parametrize("url,forwarded", [("https://www.alingsas.se/socialtjanst", True),
                                             ("javascript:alert(1)", False), ("http://x.se", False), (42, False)])
 def test_the_sites_contact_page_is_forwarded_only_as_https(proxied, url, forwarded):
