@@ -517,7 +517,10 @@ TOPIC_RENORMALISE_TO = 0.9
 # "några äldre killar" are no elderly people.
 _NOT_TOPIC_WORDS = re.compile(
     r"\b(spelar|spela|spelade) (ingen|nan|nagon|någon|nån|stor|liten|sa stor)? ?roll\b"
-    r"|\b(aldre|äldre) (killar|tjejer|kompisar|polare|elever|barn|syskon|bror|brorsan|syster|syrran|grabbar|ungdomar)\b",
+    r"|\b(aldre|äldre) (killar|tjejer|kompisar|polare|elever|barn|syskon|bror|brorsan|syster|syrran|grabbar|ungdomar)\b"
+    # medicine a doctor prescribed is no addiction; a separation one does not want is none
+    r"|\b(skrivit ut|skrev ut|skriver ut|fatt|far|fick|tar|ata) (tabletter|medicin|lakemedel|piller|sömntabletter|somntabletter)\b"
+    r"|\b(vill|ska|tanker|kommer) inte (skiljas|skilja (mig|oss)|separera|flytta isar|lamna (honom|henne))\b",
     re.IGNORECASE)
 _VERB_DROG = re.compile(r"\bdrog (ner|upp|ut|in|bort|ivag|hem|over|fram|av|med|till|sig|ihop|pa sig)\b")
 

@@ -159,6 +159,9 @@ def test_the_other_side_of_a_separation_is_not_whom_the_help_is_for():
 @pytest.mark.parametrize("text,absent", [
     ("vet inte varför jag skriver här. det spelar ingen roll", "beroende"),
     ("det e några äldre killar som jag hänger med ibland", "aldre"),
+    ("Min läkare har skrivit ut tabletter men jag skulle vilja tala med en människa", "beroende"),
+    ("jag vill inte skiljas, jag vill bara att någon lyssnar", "separation"),
+    ("sover till två och spelar hela nätterna", "bostad"),
 ])
 def test_everyday_phrases_with_topic_words_give_no_topic(text, absent):
     parse = {"intent": {"name": "skip", "confidence": 0.8}, "intent_ranking": [{"name": "skip", "confidence": 0.8}],
