@@ -17,6 +17,7 @@ The URL (with its password) is never logged: messages name only the variable DAT
 """
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sqlite3
@@ -33,10 +34,23 @@ Target = Union[str, Path]
 _PLACEHOLDER = re.compile(r"\?")
 
 
+_warned_bad_url = False
+
+
 def database_url() -> Optional[str]:
-    """DATABASE_URL when it names a PostgreSQL database, else None (the SQLite default)."""
+    """DATABASE_URL when it names a PostgreSQL database, else None (the SQLite default). Any
+    other value is ignored with one warning (naming the variable, never its value)."""
+    global _warned_bad_url
     url = (os.environ.get(DATABASE_URL_ENV) or "").strip()
-    return url or None
+    if not url:
+        return None
+    if not is_postgres(url):
+        if not _warned_bad_url:
+            _warned_bad_url = True
+            logging.getLogger(__name__).warning(
+                "%s ska börja med postgresql://; statistiken stannar i SQLite.", DATABASE_URL_ENV)
+        return None
+    return url
 
 
 def is_postgres(target: Any) -> bool:
@@ -54,12 +68,6 @@ def postgres_ddl(sqlite_ddl: str) -> str:
     if "glob" in ddl.lower():
         raise ValueError("postgres_ddl: en GLOB-kontroll som inte går att översätta")
     return ddl
-
-
-def check_url(url: str) -> None:
-    """A clear error for a DATABASE_URL that is neither empty nor PostgreSQL."""
-    if not is_postgres(url):
-        raise ValueError(f"{DATABASE_URL_ENV} ska börja med postgresql:// (eller vara tom för SQLite).")
 
 
 def _integrity_errors() -> tuple:
@@ -256,8 +264,3 @@ def connect(target: Target, sqlite_schema: str, postgres_schema: str, wal: bool 
     raw.execute("pragma busy_timeout=10000")
     raw.executescript(sqlite_schema)
     return Connection(raw, postgres=False)
-
-
-def describe(target: Target) -> str:
-    """How to name the target in a message: never the URL itself (it may hold a password)."""
-    return DATABASE_URL_ENV if is_postgres(target) else "SQLite"

@@ -145,3 +145,14 @@ def test_sqlite_default_is_unchanged(tmp_path, monkeypatch):
     conn = sqlite3.connect(tmp_path / "statistik.db")
     assert conn.execute("pragma journal_mode").fetchone() == ("wal",)
     assert conn.execute("select antal from rakneverk").fetchone() == (1,)
+
+
+def test_a_database_url_that_is_not_postgresql_keeps_sqlite(monkeypatch, tmp_path, caplog):
+    monkeypatch.setattr(s, "DEFAULT_DB", tmp_path / "statistik.db")
+    monkeypatch.setattr(database, "_warned_bad_url", False)
+    monkeypatch.setenv("DATABASE_URL", "mysql://hemlig@host/db")
+    with caplog.at_level(logging.WARNING, logger="catalogue.database"):
+        assert s.default_target() == tmp_path / "statistik.db"
+        assert s.record(kommun="sala", kanal="guide", amne="ekonomi", intent="guide", utfall="rekommenderat")
+    assert any("DATABASE_URL" in r.getMessage() for r in caplog.records)
+    assert not any("hemlig" in r.getMessage() for r in caplog.records)
