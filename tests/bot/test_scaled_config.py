@@ -1,5 +1,5 @@
 """bot/endpoints.scaled.yml as Rasa reads it (issue 15, item 2), without a trained model: Rasa's
-own RedisTrackerStore with `record_exp` and RedisLockStore, against a private Redis with
+own RedisTrackerStore with `record_exp` and RedisLockStore (its steps atomic, bot/lock_store.py), against a private Redis with
 persistence off — the tracker expires by itself, and no file is ever written, not even when Redis
 stops."""
 from __future__ import annotations
@@ -39,7 +39,9 @@ def stores(monkeypatch, redis_server, ttl: str):
 
 def test_the_scaled_endpoints_give_rasa_its_redis_stores(monkeypatch, redis_server):
     tracker_store, lock_store, endpoints, env = stores(monkeypatch, redis_server, "1800")
-    assert type(tracker_store) is RedisTrackerStore and type(lock_store) is RedisLockStore
+    from bot.lock_store import AtomicRedisLockStore
+    assert type(tracker_store) is RedisTrackerStore            # Rasa's own
+    assert type(lock_store) is AtomicRedisLockStore and isinstance(lock_store, RedisLockStore)   # Rasa's, atomic
     assert int(tracker_store.record_exp) == 1800
     assert tracker_store.key_prefix == "insatsguiden:tracker:" and lock_store.key_prefix == "insatsguiden:lock:"
     assert endpoints.action.url == f"http://127.0.0.1:{env['ACTION_PORT']}/webhook"
