@@ -347,17 +347,27 @@ def _narliggande(kommun, profil: Profil, seen: set) -> list:
     for insats in kommun.insatser:
         if insats.id in seen or insats.behovsprovad:
             continue
+        if not set(insats.amnen[:2]) & set(near):
+            continue   # the nearby topic must be one of the insats's own main topics
         score, skal = _poang(insats, wider)
         if score <= 0:
             continue
         statuses, fel = _pruva_villkor(insats, kommun, wider)
-        if fel:
-            continue
+        if fel or _age_unknown(insats, wider):
+            continue   # an extra is shown only when we know its age limits fit
         okanda = sum(1 for s in statuses if s.status == OKANT)
         skal.insert(0, f"det ligger nära det du beskrev ({v.amne_etikett(profil.amnen[0]).lower()})")
         extra.append((score - 0.05 * okanda, insats.namn, insats, skal, statuses))
     extra.sort(key=lambda k: (-k[0], k[1]))
     return extra
+
+
+def _age_unknown(insats: Insats, profil: Profil) -> bool:
+    spans, _ = _deltagare(insats, profil)
+    own = insats.villkor.alder.angivet and span_status(insats.villkor.alder, spans) != UPPFYLLT
+    child = insats.villkor.barn_alder.angivet and span_status(insats.villkor.barn_alder,
+                                                              _barnets_alder(insats, profil)) != UPPFYLLT
+    return bool(own or child)
 
 
 def route(profil: Profil, catalogue: Optional[Catalogue] = None, nearby: bool = True) -> Resultat:
