@@ -2,15 +2,12 @@
 resident gets a clear Swedish notice, and hostile input is a 400, never a 500."""
 from __future__ import annotations
 
-import http.client
-import json
 import threading
 import time
-from urllib.parse import urlsplit
 
 import pytest
-from waitress.server import create_server
 
+from bench.probes import guide_with_chats_in_flight
 from web_testkit import fake_rasa, main_kommun, make_app, stat_db  # noqa: F401
 
 K = main_kommun()
@@ -143,36 +140,13 @@ def served(make_app, fake_rasa):
         s.close()
 
 
-def _request(url, method="GET", body=None, timeout=30.0):
-    parts = urlsplit(url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
-    try:
-        conn.request(method, parts.path + (f"?{parts.query}" if parts.query else ""), body=body,
-                     headers={"Content-Type": "application/json"} if body else {})
-        resp = conn.getresponse()
-        return resp.status, resp.read()
-    finally:
-        conn.close()
-
-
 def _hung_rasa_with_chats_in_flight(base, n=50):
-    body = json.dumps({"sender": SENDER, "message": "hej", "kommun": K}).encode()
-    codes = []
-    chats = [threading.Thread(target=lambda: codes.append(_request(base + "/api/chatt", "POST", body)[0]))
-             for _ in range(n)]
-    for t in chats:
-        t.start()
-    time.sleep(1.0)  # all in flight (or already refused as busy)
-    worst = 0.0
-    for path in (f"/{K}/guide", f"/{K}/guide?steg=2&for=sig", f"/{K}/insatser", "/healthz"):
-        start = time.monotonic()
-        status, _ = _request(base + path, timeout=5)
-        worst = max(worst, time.monotonic() - start)
+    result = guide_with_chats_in_flight(base, SENDER, K, n=n)
+    for path, status, _ in result["pages"]:
         assert status == 200, path
+    worst = max(seconds for _, _, seconds in result["pages"])
     assert worst < 0.5, f"a guide page took {worst:.2f} s with Rasa hung"
-    for t in chats:
-        t.join(timeout=20)
-    return codes
+    return result["codes"]
 
 
 def test_hung_rasa_with_50_chats_in_flight_leaves_the_guide_fast(served, fake_rasa):
