@@ -29,7 +29,7 @@ help:
 	@echo "make run     – installera allt som behövs och starta tjänsten"
 	@echo "make test    – installera allt som behövs och kör alla tester"
 	@echo "make eval SCENARIOS=fil.jsonl OUT=ut.jsonl – kör scenarier mot assistenten (förval: blinda dev-halvan)"
-	@echo "make bench   – mät NLU, routning, svarstider och minne (bench/results/)"
+	@echo "make bench   – mät NLU, routning, svarstider, minne och robusthet (bench/results/)"
 	@echo "make chat    – prata med assistenten i terminalen"
 	@echo "make run-scaled – flera Rasa-instanser med Redis och PostgreSQL på den här datorn (docs/deployment.md)"
 
@@ -91,6 +91,7 @@ bench: setup
 	$(PY) -m bench.nlu
 	$(PY) -m bench.eval --official
 	$(PY) -m bench.load
+	$(PY) -m bench.robustness
 
 clean:
 	rm -rf $(BUILD) models .pytest_cache
