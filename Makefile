@@ -81,8 +81,9 @@ test: setup $(CHROMIUM) servers $(if $(wildcard tests/browser/package.json),$(AX
 	$(call step,kontrollerar Rasa-data (rasa data validate),$(PY) -m bot.validate_data)
 	$(PY) -m pytest tests
 
+# No model, no servers, no browser (tiers: tests/conftest.py); about a minute on 2 cores.
 test-fast: $(CATALOGUE_DB)
-	$(PY) -m pytest tests -m "not stack"
+	$(PY) -m pytest tests -m "not stack and not servers and not browser and not slow"
 
 eval: setup
 	$(PY) -m bench.eval --mode both --scenarios $(or $(SCENARIOS),bench/blind/dev.jsonl) --out $(or $(OUT),build/eval_replies.jsonl)

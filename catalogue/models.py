@@ -68,10 +68,6 @@ class Kontakt:
     adress: str = ""
     oppettider: str = ""
 
-    @property
-    def tom(self) -> bool:
-        return not (self.telefon or self.epost or self.webb or self.adress)
-
 
 @dataclass(frozen=True)
 class Kalla:

@@ -1,4 +1,4 @@
-"""Swedish text helpers: slugs, diacritic folding and a light stemmer for search.
+"""Swedish text helpers: diacritic folding and a light stemmer for search.
 
 The stemmer is the Snowball Swedish algorithm (public, short, rule-based). We stem both the
 catalogue text and the query, so "skulder" meets "skuld" and "föräldrarna" meets "föräldrar".
@@ -23,10 +23,6 @@ def fold(text: str) -> str:
     """Lower case with å/ä → a and ö → o (and other accents removed), for tolerant matching."""
     text = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in text if not unicodedata.combining(c))
-
-
-def slugify(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
 
 
 def _r1(word: str) -> int:

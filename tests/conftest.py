@@ -1,5 +1,21 @@
-"""Shared fixtures. The `stack` fixture starts the REAL trained assistant (action server + Rasa
-+ web) once per test session on free loopback ports; tests that use it are marked `stack`."""
+"""Shared fixtures, and the test tiers.
+
+Tiers (markers, declared in pyproject.toml; set here from a test's folder, file and fixtures, so a
+test module needs no marker of its own):
+
+- `stack`    everything under tests/stack/, and any test that uses the `stack` fixture: needs the
+             trained model (make setup), Rasa, the action server or the whole running assistant
+- `servers`  uses a private Redis or PostgreSQL (Debian's redis-server and postgresql)
+- `browser`  headless Chromium and axe-core (tests/web/test_browser.py, test_staff_browser.py)
+- `slow`     no model, no server and no browser, but too slow for `make test-fast` (see SLOW)
+
+`make test-fast` runs what is none of these (catalogue, web against the fake Rasa, unit tests);
+`make test` runs everything.
+
+The `stack` fixture starts the REAL trained assistant (action server + Rasa + web) once per test
+session on free loopback ports. The web fixtures (`make_app`, `app`, `client`, `fake_rasa`,
+`stat_db`) build the Flask app against a fake Rasa and a statistics file of the test's own.
+"""
 from __future__ import annotations
 
 import json
@@ -14,17 +30,34 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
+TESTS = Path(__file__).resolve().parent
 
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "stack: needs the running assistant (trained model, Rasa, actions, web)")
-    config.addinivalue_line("markers", "servers: needs Debian's redis-server and PostgreSQL (scripts/install-servers.sh)")
+BROWSER_FILES = {"test_browser.py", "test_staff_browser.py"}
+SERVER_FIXTURES = {"postgres_server", "pg_database", "redis_server"}
+# Test files that need nothing outside the repository but take too long for the fast tier
+# (subprocesses that each load the catalogue, real waitress servers with timeouts, many
+# scrypt hashes). Measured on 2 cores; each is more than about 5 s.
+SLOW = {
+    "catalogue/test_store_and_cli.py", "catalogue/test_schema.py", "catalogue/test_contact.py",
+    "catalogue/test_explosion_compat.py", "web/test_staff.py", "web/test_staff_login.py",
+    "web/test_staff_differencing.py", "web/test_availability_chat.py", "web/test_availability_server.py",
+    "bot/test_phrasings.py",
+}
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if "stack" in getattr(item, "fixturenames", ()):
+        rel = Path(str(item.fspath)).resolve().relative_to(TESTS)
+        names = set(getattr(item, "fixturenames", ()))
+        if rel.parts[0] == "stack" or "stack" in names:
             item.add_marker(pytest.mark.stack)
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if names & SERVER_FIXTURES or params.get("stat_target") == "postgresql":
+            item.add_marker(pytest.mark.servers)
+        if rel.name in BROWSER_FILES:
+            item.add_marker(pytest.mark.browser)
+        if rel.as_posix() in SLOW:
+            item.add_marker(pytest.mark.slow)
 
 
 def free_port() -> int:
@@ -130,6 +163,48 @@ def chat(stack):
     def make(kommun: str | None = "alingsas") -> Chat:
         return Chat(stack.rasa_url, kommun)
     return make
+
+
+# -- the web app against a fake Rasa ------------------------------------------------------------
+
+@pytest.fixture
+def fake_rasa():
+    from web_testkit import FakeRasa
+
+    fake = FakeRasa()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def stat_db(tmp_path):
+    """The statistics file of one test (a module may override it, e.g. with `stat_target`)."""
+    return tmp_path / "statistik.db"
+
+
+@pytest.fixture
+def make_app(stat_db):
+    """`make_app(**config)`: the real app, counting into `stat_db`, with RASA_URL on a closed port
+    unless the test gives one (e.g. `fake_rasa.url`)."""
+    from web import create_app
+    from web_testkit import closed_port
+
+    def make(**config):
+        base = {"TESTING": True, "STATISTIK_DB": stat_db, "RASA_URL": f"http://127.0.0.1:{closed_port()}",
+                "SESSION_COOKIE_SECURE": False, "SECRET_KEY": "test"}
+        base.update(config)
+        return create_app(base)
+    return make
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
 
 
 # -- private Redis and PostgreSQL servers (issue 15) -------------------------------------------

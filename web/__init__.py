@@ -6,14 +6,13 @@
 - chat.py             `/api/chatt` (the proxy to Rasa) and `/api/kommun/<kommun>` (widget set-up)
 - guide.py            `/<kommun>/guide` (the self-service guide, no JavaScript needed)
 - catalogue_pages.py  `/<kommun>/insatser`, `/<kommun>/insatser/<slug>`, `/<kommun>/foraldraprogram`
-- web.staff           `/personal/` (statistics for staff), registered only when that package exists
+- web.staff           `/personal/` (statistics for staff)
 
 Cross-cutting concerns live in security.py (headers, CSRF, CORS, rate limit, privacy-safe
 logging) and errors.py (Swedish error pages, never a traceback).
 """
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import secrets
@@ -133,23 +132,10 @@ def _load_once(app: Flask) -> None:
 
 
 def _register_staff(app: Flask) -> None:
-    """`/personal/` exists only when another developer's web/staff package is there.
+    """`/personal/`: the staff statistics (web/staff), with its login guard and CLI group."""
+    from . import staff
 
-    web.staff may offer `init_app(app)` or a Blueprint called `bp`. Only the absence of the
-    package itself is tolerated: an ImportError from inside it is a real bug and must surface.
-    """
-    try:
-        staff = importlib.import_module(f"{__name__}.staff")
-    except ImportError as exc:
-        if getattr(exc, "name", None) != f"{__name__}.staff":
-            raise
-        app.config["STAFF_ENABLED"] = False
-        return
-    if hasattr(staff, "init_app"):
-        staff.init_app(app)
-    else:
-        app.register_blueprint(staff.bp, url_prefix="/personal")
-    app.config["STAFF_ENABLED"] = True
+    staff.init_app(app)
 
 
 __all__ = ["create_app", "default_config"]

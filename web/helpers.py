@@ -27,13 +27,6 @@ STATUS = {
 STATISTIK_MENING = "Kommunen ser bara anonym statistik över vilka ämnen som tas upp, per vecka."
 OM_STATISTIK = f"Insatsguiden är anonym och du behöver inte logga in. Det du skriver sparas inte. {STATISTIK_MENING}"
 
-ANONYMITET_KORT = {
-    "radgivning_14_4": "Du kan vara anonym",
-    "anonym_14_5": "Du kan vara anonym",
-    "individniva_14_3": "Inte anonymt i själva insatsen",
-}
-
-
 def catalogue() -> Catalogue:
     """The app's catalogue (tests may inject one), else the project's data files, loaded once."""
     injected = current_app.config.get("CATALOGUE")
@@ -71,7 +64,6 @@ def init_templates(app: Flask) -> None:
         STATUS=STATUS,
         STATISTIK_MENING=STATISTIK_MENING,
         OM_STATISTIK=OM_STATISTIK,
-        ANONYMITET_KORT=ANONYMITET_KORT,
         KATEGORIER=v.KATEGORIER,
         FOR_VEM=v.FOR_VEM,
         FORMAT=v.FORMAT,

@@ -1,7 +1,7 @@
 """The one interpreter: facts from informal Swedish, deterministic where Swedish is regular."""
 import pytest
 
-from bot.interpreter import ages_in, answer_age, impossible_age, interpret, kommun_from, who_from
+from bot.interpreter import ages_in, answer_age, impossible_age, interpret, kommun_from
 
 NEED = {"intent": {"name": "behov_beroende", "confidence": 0.6},
         "intent_ranking": [{"name": "behov_beroende", "confidence": 0.6}], "entities": []}

@@ -3,7 +3,9 @@ import pytest
 
 from catalogue import vocabulary as v
 from catalogue.loader import CatalogueError, default_catalogue
-from catalogue.routing import EJ_UPPFYLLT, OKANT, UPPFYLLT, Profil, ProfileError, route
+from catalogue.models import Aldersspann
+from catalogue.routing import (EJ_UPPFYLLT, OKANT, UPPFYLLT, Profil, ProfileError, questions_that_matter, route,
+                               span_status)
 
 
 def names(res, n=None):
@@ -112,10 +114,16 @@ def test_every_recommendation_explains_why_and_anonymity():
 
 
 def test_nothing_fits_still_says_so_and_informs_about_applying():
-    res = route(Profil(kommun="mellerud", for_vem="sig", alder=70, amnen=("aldre",)))
-    data = res.to_json()
-    assert data["inget_passar"] == (not data["rekommenderade"])
-    assert "11 kap. 6 §" in data["ratt_att_ansoka"]
+    catalogue = default_catalogue()
+    profiles = [Profil(kommun=k, for_vem=f, amnen=(a,)) for k in v.KOMMUN_IDS for f in v.PROFIL_FOR for a in v.amnen()]
+    results = [route(p, catalogue) for p in profiles]
+    nothing = [r.to_json() for r in results if not r.rekommenderade]
+    something = [r.to_json() for r in results if r.rekommenderade]
+    assert nothing and something, "the catalogue has both kinds of profile"
+    for data in nothing:
+        assert data["inget_passar"] is True and "11 kap. 6 §" in data["ratt_att_ansoka"]
+    for data in something:
+        assert data["inget_passar"] is False and "11 kap. 6 §" in data["ratt_att_ansoka"]
 
 
 @pytest.mark.parametrize("profil,fragment", [
@@ -137,10 +145,6 @@ def test_unknown_municipality():
 
 
 # -- ages as ranges, several children, and which unknown facts matter (issue 10) ---------------
-
-from catalogue.models import Aldersspann  # noqa: E402
-from catalogue.routing import EJ_UPPFYLLT, OKANT, UPPFYLLT, questions_that_matter, span_status  # noqa: E402
-
 
 @pytest.mark.parametrize("spans,expected", [
     (((16, 16),), UPPFYLLT), (((13, 17),), OKANT), (((10, 14),), EJ_UPPFYLLT), ((), OKANT),

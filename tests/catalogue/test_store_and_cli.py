@@ -5,7 +5,6 @@ import subprocess
 import sys
 
 import pytest
-import sqlite_utils
 
 from catalogue import store
 from catalogue.loader import default_catalogue

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from bench.probes import guide_with_chats_in_flight
-from web_testkit import fake_rasa, main_kommun, make_app, stat_db  # noqa: F401
+from web_testkit import main_kommun
 
 K = main_kommun()
 SENDER = "0123456789abcdef0123456789abcdef"

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from web_testkit import main_kommun, make_app, stat_db  # noqa: F401
+from web_testkit import main_kommun
 
 K = main_kommun()
 

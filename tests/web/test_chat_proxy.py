@@ -5,8 +5,7 @@ import time
 import pytest
 
 from catalogue.loader import default_catalogue
-from web_testkit import (app, client, fake_rasa, main_kommun, make_app, stat_db,  # noqa: F401
-                         text_of)
+from web_testkit import main_kommun, text_of
 
 K = main_kommun()
 SENDER = "0123456789abcdef0123456789abcdef"

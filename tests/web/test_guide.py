@@ -9,8 +9,7 @@ import pytest
 
 from catalogue.loader import default_catalogue
 from catalogue.routing import Profil, route
-from web_testkit import (TRACEBACK_SIGNS, app, client, insats_ids, kommun_ids, main_kommun, make_app,  # noqa: F401
-                         stat_db, text_of)
+from web_testkit import TRACEBACK_SIGNS, insats_ids, kommun_ids, main_kommun, text_of
 
 K = main_kommun()
 
@@ -256,3 +255,4 @@ def test_result_is_bookmarkable(client):
     change = re.search(r'<a href="([^"]+)">Ändra dina svar</a>', html).group(1).replace("&amp;", "&")
     assert dict(parse_qsl(urlsplit(change).query)) == {"for": "mitt-barn", "barn_alder": "16", "amne": "beroende",
                                                        "steg": "1"}
+

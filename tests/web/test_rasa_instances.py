@@ -10,7 +10,7 @@ import pytest
 
 from web import default_config
 from web.rasa_pool import RasaInstances, home_index, parse_urls
-from web_testkit import FakeRasa, TRACEBACK_SIGNS, closed_port, fake_rasa, make_app, stat_db, text_of  # noqa: F401
+from web_testkit import FakeRasa, TRACEBACK_SIGNS, closed_port, text_of
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def test_rasa_urls_from_the_environment(monkeypatch):
     assert parse_urls(default_config()["RASA_URLS"]) == ["http://127.0.0.1:5005", "http://127.0.0.1:5006"]
 
 
-def test_a_conversation_stays_with_its_instance_and_conversations_spread(make_app, two_rasa):  # noqa: F811
+def test_a_conversation_stays_with_its_instance_and_conversations_spread(make_app, two_rasa):
     a, b = two_rasa
     client = make_app(RASA_URLS=[a.url, b.url], CHATT_PER_MINUT=10_000).test_client()
     sender = uuid.uuid4().hex
@@ -49,7 +49,7 @@ def test_a_conversation_stays_with_its_instance_and_conversations_spread(make_ap
     assert len(a.received) > 5 and len(b.received) > 5
 
 
-def test_the_home_instance_gone_means_one_retry_on_the_other(make_app, two_rasa):  # noqa: F811
+def test_the_home_instance_gone_means_one_retry_on_the_other(make_app, two_rasa):
     a, b = two_rasa
     dead = f"http://127.0.0.1:{closed_port()}"
     client = make_app(RASA_URLS=[dead, b.url]).test_client()
@@ -60,7 +60,7 @@ def test_the_home_instance_gone_means_one_retry_on_the_other(make_app, two_rasa)
     assert len(b.received) == 3   # each message reached B exactly once
 
 
-def test_an_http_error_is_retried_once_and_the_instance_is_passed_over(make_app, two_rasa):  # noqa: F811
+def test_an_http_error_is_retried_once_and_the_instance_is_passed_over(make_app, two_rasa):
     a, b = two_rasa
     a.status = 500
     client = make_app(RASA_URLS=[a.url, b.url]).test_client()
@@ -71,7 +71,7 @@ def test_an_http_error_is_retried_once_and_the_instance_is_passed_over(make_app,
     assert len(a.received) == 1 and len(b.received) == 4
 
 
-def test_at_most_one_retry_then_the_restart_notice_with_the_guide(make_app):  # noqa: F811
+def test_at_most_one_retry_then_the_restart_notice_with_the_guide(make_app):
     fakes = [FakeRasa() for _ in range(3)]
     try:
         for f in fakes:
@@ -87,7 +87,7 @@ def test_at_most_one_retry_then_the_restart_notice_with_the_guide(make_app):  # 
             f.close()
 
 
-def test_a_slow_instance_is_not_retried(make_app, two_rasa):  # noqa: F811
+def test_a_slow_instance_is_not_retried(make_app, two_rasa):
     a, b = two_rasa
     a.delay = b.delay = 1.0
     client = make_app(RASA_URLS=[a.url, b.url], RASA_READ_TIMEOUT=0.3).test_client()
@@ -110,6 +110,6 @@ def test_the_order_puts_failed_instances_last():
     assert sorted(inst.order(urls, sender, now=201)) == sorted(urls)   # all down: all still tried in turn
 
 
-def test_a_single_rasa_url_works_as_before(make_app, fake_rasa):  # noqa: F811
+def test_a_single_rasa_url_works_as_before(make_app, fake_rasa):
     client = make_app(RASA_URL=fake_rasa.url).test_client()
     assert "Hej från Rasa" in text_of(post(client))

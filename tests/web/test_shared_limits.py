@@ -14,7 +14,7 @@ import pytest
 from bot import redis_config
 from bot.servers import RedisServer, free_port
 from web import shared_state
-from web_testkit import TRACEBACK_SIGNS, fake_rasa, make_app, stat_db, text_of  # noqa: F401
+from web_testkit import TRACEBACK_SIGNS, text_of
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 pytestmark = pytest.mark.servers
@@ -24,7 +24,7 @@ def chat(client, sender=None):
     return client.post("/api/chatt", json={"sender": sender or uuid.uuid4().hex, "message": "hej", "kommun": "sala"})
 
 
-def test_two_web_processes_share_one_chat_limit(make_app, fake_rasa, redis_server):  # noqa: F811
+def test_two_web_processes_share_one_chat_limit(make_app, fake_rasa, redis_server):
     a = make_app(RASA_URL=fake_rasa.url, REDIS_URL=redis_server.url, CHATT_PER_MINUT=4).test_client()
     b = make_app(RASA_URL=fake_rasa.url, REDIS_URL=redis_server.url, CHATT_PER_MINUT=4).test_client()
     codes = [chat(c).status_code for c in (a, b, a, b, a, b)]
@@ -40,7 +40,7 @@ def test_two_web_processes_share_one_chat_limit(make_app, fake_rasa, redis_serve
             assert 0 < redis_server.client().pttl(k) <= 60_000   # every count expires with its window
 
 
-def test_a_guide_token_issued_by_one_process_counts_once_on_another(make_app, redis_server):  # noqa: F811
+def test_a_guide_token_issued_by_one_process_counts_once_on_another(make_app, redis_server):
     app_a = make_app(REDIS_URL=redis_server.url)
     app_b = make_app(REDIS_URL=redis_server.url)
     token = app_a.extensions["guide_tokens"].issue()
@@ -51,7 +51,7 @@ def test_a_guide_token_issued_by_one_process_counts_once_on_another(make_app, re
     assert stored == [] and token not in str(redis_server.client().keys("*"))
 
 
-def test_redis_lost_while_running_falls_back_and_comes_back(make_app, fake_rasa, redis_server, monkeypatch, caplog):  # noqa: F811
+def test_redis_lost_while_running_falls_back_and_comes_back(make_app, fake_rasa, redis_server, monkeypatch, caplog):
     monkeypatch.setattr(shared_state, "PAUSE", 0.2)
     app = make_app(RASA_URL=fake_rasa.url, REDIS_URL=redis_server.url, CHATT_PER_MINUT=100)
     client = app.test_client()
@@ -105,7 +105,7 @@ def test_redis_url_is_parsed_and_never_shown_with_its_password(redis_server):
     assert redis_config.check(redis_server.url).port == redis_server.port
 
 
-def test_two_web_processes_share_the_staff_login_limit(make_app, redis_server):  # noqa: F811
+def test_two_web_processes_share_the_staff_login_limit(make_app, redis_server):
     from test_staff import LOSEN, logga_in
     from web.staff import anvandare
 

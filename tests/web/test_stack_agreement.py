@@ -3,7 +3,7 @@ for the same needs profile — both call catalogue.routing.route(). Needs the tr
 import pytest
 
 from conftest import Chat
-from web_testkit import STACK_CASES, insats_ids, make_app, stat_db, text_of  # noqa: F401
+from web_testkit import STACK_CASES, insats_ids, text_of
 
 def drive(chat: Chat, first: str, answers: dict, limit: int = 6) -> list[dict]:
     """Sends the first message, then answers whatever the bot asks until it recommends."""

@@ -19,7 +19,8 @@ from catalogue import vocabulary as v
 from catalogue.loader import default_catalogue
 from web.staff import anvandare, data, skydd
 from conftest import column_names, query, table_names
-from web_testkit import make_app, text_of  # noqa: F401
+from staff_kit import LOSEN, csrf, fyll, logga_in, session_of
+from web_testkit import text_of
 
 
 @pytest.fixture
@@ -27,23 +28,12 @@ def stat_db(stat_target):
     """Every test here runs against SQLite and against PostgreSQL (issue 15, item 4)."""
     return stat_target
 
-LOSEN = "ett-riktigt-langt-losenord"
 VECKA = dt.date(2025, 3, 3)          # Monday of 2025-W10
 PERIOD = "fran=2025-W08&till=2025-W12"
 
 
-def dag(vecka: int) -> dt.date:
-    return dt.date.fromisocalendar(2025, vecka, 3)
-
-
-def fyll(db, n, kommun="sala", kanal="chatt", amne="beroende", utfall="rekommenderat", vecka=10, intent=None):
-    for _ in range(n):
-        assert statistics.record(kommun=kommun, kanal=kanal, amne=amne, utfall=utfall, db_path=db, day=dag(vecka),
-                                 intent=intent or ("guide" if kanal == "guide" else f"behov_{amne.replace('-', '_')}"))
-
-
 @pytest.fixture
-def app(make_app):  # noqa: F811
+def app(make_app):
     app = make_app()
     db = app.config["STAFF_DB"]
     anvandare.skapa(db, "sala1", LOSEN, kommun="sala")
@@ -55,15 +45,6 @@ def app(make_app):  # noqa: F811
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-def csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def logga_in(client, namn="sala1", losenord=LOSEN, **kw):
-    token = csrf(text_of(client.get("/personal/login")))
-    return client.post("/personal/login", data={"csrf_token": token, "anvandarnamn": namn, "losenord": losenord}, **kw)
 
 
 def inloggad_klient(app, namn="sala1"):
@@ -213,7 +194,8 @@ def test_every_staff_url_requires_login(app, client):
         resp = client.open(url, method=method)
         assert resp.status_code == 302, (method, url, resp.status_code)
         assert resp.headers["Location"].startswith("/personal/login"), (method, url)
-        assert "Set-Cookie" not in resp.headers or "personal" not in resp.headers["Set-Cookie"]
+        assert "personal" not in session_of(app, client)   # the cookie's value is signed base64: decode it
+    assert logga_in(client).status_code == 302 and "personal" in session_of(app, client)  # the check can see a login
 
 
 def test_public_pages_need_no_login(client):
@@ -227,7 +209,7 @@ def test_public_pages_need_no_login(client):
         assert ord_ in html, ord_
 
 
-def test_login_redirects_back_and_sets_a_safe_session_cookie(make_app):  # noqa: F811
+def test_login_redirects_back_and_sets_a_safe_session_cookie(make_app):
     app = make_app(SESSION_COOKIE_SECURE=True)
     anvandare.skapa(app.config["STAFF_DB"], "sala1", LOSEN, kommun="sala")
     c = app.test_client()
@@ -277,7 +259,7 @@ def test_login_rate_limit_per_username_and_address(app, client):
     assert logga_in(other, "sala1", LOSEN, environ_base={"REMOTE_ADDR": "192.0.2.9"}).status_code == 302
 
 
-def test_login_rate_limit_per_client(make_app):  # noqa: F811
+def test_login_rate_limit_per_client(make_app):
     app = make_app(STAFF_FEL_PER_ADRESS=5)
     anvandare.skapa(app.config["STAFF_DB"], "sala1", LOSEN, kommun="sala")
     c = app.test_client()
@@ -331,7 +313,7 @@ def test_new_password_or_removed_account_ends_sessions(app):
     assert c.get("/personal/").status_code == 302
 
 
-def test_staff_sees_only_their_own_municipality(app, stat_db):  # noqa: F811
+def test_staff_sees_only_their_own_municipality(app, stat_db):
     fyll(stat_db, 7, kommun="sala")
     fyll(stat_db, 9, kommun="uppsala", amne="ekonomi")
     c = inloggad_klient(app, "sala1")
@@ -348,7 +330,7 @@ def test_staff_sees_only_their_own_municipality(app, stat_db):  # noqa: F811
         assert "behörighet" in text_of(resp) and "Ekonomi" not in text_of(resp)
 
 
-def test_admin_sees_every_municipality_and_all_together(app, stat_db):  # noqa: F811
+def test_admin_sees_every_municipality_and_all_together(app, stat_db):
     fyll(stat_db, 7, kommun="sala")
     fyll(stat_db, 9, kommun="uppsala", amne="ekonomi")
     fyll(stat_db, 6, kommun=None, amne="kris")  # chat without a municipality → "okand"
@@ -395,7 +377,7 @@ def test_lenient_week_spelling_and_defaults(app):
 
 # -- what is shown --------------------------------------------------------------------------
 
-def test_small_cells_and_rounded_totals_on_page_and_csv(app, stat_db):  # noqa: F811
+def test_small_cells_and_rounded_totals_on_page_and_csv(app, stat_db):
     fyll(stat_db, 17, vecka=9)
     fyll(stat_db, 3, vecka=10)
     fyll(stat_db, 21, vecka=11, amne="ekonomi")
@@ -417,7 +399,7 @@ def test_small_cells_and_rounded_totals_on_page_and_csv(app, stat_db):  # noqa: 
     assert not any(r["antal"] in ("1", "2", "3", "4") for r in rows)
 
 
-def test_csv_and_page_show_the_same_numbers(app, stat_db):  # noqa: F811
+def test_csv_and_page_show_the_same_numbers(app, stat_db):
     rnd = random.Random(3)
     for _ in range(120):
         fyll(stat_db, 1, amne=rnd.choice(["beroende", "ekonomi", "kris", "vald"]), kanal=rnd.choice(["chatt", "guide"]),
@@ -434,7 +416,7 @@ def test_csv_and_page_show_the_same_numbers(app, stat_db):  # noqa: F811
             assert fran_csv == r[1:], (kanal, r[0])
 
 
-def test_chart_works_without_javascript_and_has_a_text_alternative(app, stat_db):  # noqa: F811
+def test_chart_works_without_javascript_and_has_a_text_alternative(app, stat_db):
     fyll(stat_db, 12, vecka=9)
     fyll(stat_db, 2, vecka=10)
     c = inloggad_klient(app)
@@ -455,7 +437,7 @@ def test_chart_works_without_javascript_and_has_a_text_alternative(app, stat_db)
     assert 'name="robots" content="noindex' in html
 
 
-def test_top_topics_chat_versus_guide_outcomes_and_unmet_needs(app, stat_db):  # noqa: F811
+def test_top_topics_chat_versus_guide_outcomes_and_unmet_needs(app, stat_db):
     kat = default_catalogue()
     kommun = "uppsala" if "uppsala" in kat.kommuner else sorted(kat.kommuner)[0]
     har = {a for i in kat.kommuner[kommun].insatser for a in i.amnen}
@@ -482,7 +464,7 @@ def test_top_topics_chat_versus_guide_outcomes_and_unmet_needs(app, stat_db):  #
     assert {r["amne"] for r in rows if r["tabell"] == "Ämne utan insats i kommunen"} == {v.amne_etikett(saknas)}
 
 
-def test_topic_and_channel_filters_select(app, stat_db):  # noqa: F811
+def test_topic_and_channel_filters_select(app, stat_db):
     fyll(stat_db, 11, amne="beroende", kanal="chatt")
     fyll(stat_db, 6, amne="ekonomi", kanal="guide")
     c = inloggad_klient(app)
@@ -530,7 +512,7 @@ def fyll_svar_data(db, seed: int, kommun="sala", n=22):
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
-def test_subtraction_attack_on_the_page_fails(app, stat_db, seed):  # noqa: F811
+def test_subtraction_attack_on_the_page_fails(app, stat_db, seed):
     fyll_svar_data(stat_db, seed)
     c = inloggad_klient(app)
     sidor = {k: text_of(c.get(f"/personal/?{PERIOD}&kanal={k}")) for k in ("alla", "chatt", "guide")}
@@ -569,7 +551,7 @@ def korsvis_anfall(tabeller_per_kanal: dict) -> list:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
-def test_subtraction_attack_on_the_csv_fails(app, stat_db, seed):  # noqa: F811
+def test_subtraction_attack_on_the_csv_fails(app, stat_db, seed):
     fyll_svar_data(stat_db, seed + 10)
     c = inloggad_klient(app)
     veckor = data.veckor_mellan("2025-W08", "2025-W12")
@@ -606,8 +588,7 @@ def test_no_small_number_can_be_recovered_by_any_combination(seed):
     veckor = ["2025-W10", "2025-W11"]
     sann = {(k, w): rnd.choice([0, 1, 1, 2, 3, 4, 5, 6, 9, 12]) for k in ("chatt", "guide") for w in veckor}
     rader = [("sala", k, "beroende", w, "rekommenderat", n) for (k, w), n in sann.items() if n]
-    if not rader:
-        return
+    assert rader, "each seed gives some counts (else this test would check nothing)"
     s = data.Skyddad(rader, veckor, "sala")
     grid = np.indices((31,) * 4).reshape(4, -1)   # candidates for (chatt W10, chatt W11, guide W10, guide W11)
     kand = {("chatt", veckor[0]): grid[0], ("chatt", veckor[1]): grid[1],
@@ -635,7 +616,7 @@ def test_no_small_number_can_be_recovered_by_any_combination(seed):
 
 # -- the schema and the CLI -------------------------------------------------------------------
 
-def test_no_free_text_column_reachable_by_resident_input(app, stat_db):  # noqa: F811
+def test_no_free_text_column_reachable_by_resident_input(app, stat_db):
     fritext = "Jag heter Anna 19850312-1234 och min son röker på"
     statistics.record(kommun=fritext, kanal="chatt", amne=fritext, intent=fritext, utfall="rekommenderat", db_path=stat_db)
     assert statistics.record(kommun="sala", kanal=fritext, amne="beroende", intent="x", utfall="rekommenderat", db_path=stat_db) is False
@@ -696,7 +677,7 @@ def test_cli_creates_users_and_sets_passwords(app):
     assert anvandare.hamta(app.config["STAFF_DB"], "maja") is None
 
 
-def test_staff_db_defaults_next_to_the_statistics_db(app, stat_db):  # noqa: F811
+def test_staff_db_defaults_next_to_the_statistics_db(app, stat_db):
     if isinstance(stat_db, str):   # PostgreSQL: the same database as the counters
         assert app.config["STAFF_DB"] == stat_db
     else:

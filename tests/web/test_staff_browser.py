@@ -1,4 +1,4 @@
-"""The staff pages in a real browser (headless Chromium, as tests/web/test_browser.py): axe-core
+"""The staff pages in a real browser (headless Chromium, as tests/web/test_browser.py; tests/web/browser_kit.py): axe-core
 finds no serious or critical problem on any staff page, login works with the keyboard alone, and
 the dashboard reflows at 320 px with wide tables scrolling inside a focusable region."""
 from __future__ import annotations
@@ -8,14 +8,13 @@ import random
 
 import pytest
 
+from browser_kit import LiveServer, assert_accessible, make_driver, wait  # skips this module without Chromium
 from catalogue import statistics
-from test_browser import LiveServer, assert_accessible, make_driver, wait  # skips without Chromium
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from staff_kit import LOSEN
 from web.staff import anvandare
 
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.common.keys import Keys  # noqa: E402
-
-LOSEN = "ett-riktigt-langt-losenord"
 PERIOD = "fran=2025-W06&till=2025-W17"
 
 

@@ -4,19 +4,24 @@ have ended, every number rounded to the nearest 5 (1–4 as "<5"), and the propa
 number other than 0 can be pinned (web/staff/skydd.py)."""
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import itertools
 import random
 
 import pytest
 
 from catalogue import statistics
+from staff_kit import LOSEN, fyll, logga_in
 from web.staff import anvandare, data, skydd
-from web_testkit import make_app, text_of  # noqa: F401
-import csv
-import io
+from web_testkit import text_of
 
-from test_staff import LOSEN, fyll, logga_in, stat_db  # noqa: F401 (SQLite and PostgreSQL)
+
+@pytest.fixture
+def stat_db(stat_target):
+    """Every test here runs against SQLite and against PostgreSQL."""
+    return stat_target
 
 
 def csv_rader(resp) -> list[dict]:
@@ -24,7 +29,7 @@ def csv_rader(resp) -> list[dict]:
 
 
 @pytest.fixture
-def app(make_app):  # noqa: F811
+def app(make_app):
     app = make_app()
     anvandare.skapa(app.config["STAFF_DB"], "sala1", LOSEN, kommun="sala")
     anvandare.skapa(app.config["STAFF_DB"], "admin", LOSEN, admin=True)
@@ -37,7 +42,7 @@ def klient(app, namn="sala1"):
     return c
 
 
-def test_overlapping_periods_give_the_same_published_numbers(app, stat_db):  # noqa: F811
+def test_overlapping_periods_give_the_same_published_numbers(app, stat_db):
     # the issue's attack: W40–41 and W41–42 with a hidden W41 = 3
     for vecka, n in ((40, 6), (41, 3), (42, 7)):
         for _ in range(n):
@@ -51,7 +56,7 @@ def test_overlapping_periods_give_the_same_published_numbers(app, stat_db):  # n
     assert ";3\r\n" not in a and ";6\r\n" not in a and ";7\r\n" not in a  # nothing exact
 
 
-def test_an_unfinished_quarter_is_not_shown(app, stat_db):  # noqa: F811
+def test_an_unfinished_quarter_is_not_shown(app, stat_db):
     c = klient(app)
     today = dt.date.today()
     y, w, _ = today.isocalendar()
@@ -97,7 +102,7 @@ def _alla_urval():
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_every_filter_combination_publishes_one_consistent_version(app, stat_db, seed):  # noqa: F811
+def test_every_filter_combination_publishes_one_consistent_version(app, stat_db, seed):
     """The same cell is shown the same everywhere, and no shown number is exact, whatever the filter."""
     rnd = random.Random(seed)
     for _ in range(80):

@@ -1,5 +1,7 @@
-"""Helpers and fixtures for the web tests (imported by the test modules; deliberately not a
-conftest.py, so `from conftest import Chat` keeps meaning tests/conftest.py)."""
+"""Helpers for the web tests: a fake Rasa, a closed port, reading pages. The fixtures built on them
+(`make_app`, `app`, `client`, `fake_rasa`, `stat_db`) are in tests/conftest.py. This is a plain
+module, deliberately not a conftest.py, so `from conftest import Chat` keeps meaning
+tests/conftest.py."""
 from __future__ import annotations
 
 import json
@@ -9,10 +11,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import pytest
-
 from catalogue.loader import default_catalogue
-from web import create_app
 
 
 def closed_port() -> int:
@@ -34,7 +33,7 @@ class FakeRasa:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (http.server's naming)
+            def do_POST(self):  # http.server's naming
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
                 fake.received.append({"path": self.path, "json": body})
                 if fake.delay:
@@ -55,44 +54,12 @@ class FakeRasa:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
 
     def close(self):
         self.server.shutdown()
         self.server.server_close()
-
-
-@pytest.fixture
-def fake_rasa():
-    fake = FakeRasa()
-    yield fake
-    fake.close()
-
-
-@pytest.fixture
-def stat_db(tmp_path):
-    return tmp_path / "statistik.db"
-
-
-@pytest.fixture
-def make_app(stat_db):
-    def make(**config):
-        base = {"TESTING": True, "STATISTIK_DB": stat_db, "RASA_URL": f"http://127.0.0.1:{closed_port()}",
-                "SESSION_COOKIE_SECURE": False, "SECRET_KEY": "test"}
-        base.update(config)
-        return create_app(base)
-    return make
-
-
-@pytest.fixture
-def app(make_app):
-    return make_app()
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 def kommun_ids() -> list[str]:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import collections
 import logging
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable
 
 logger = logging.getLogger(__name__)
 
@@ -285,18 +285,3 @@ def skydda(plan: Plan, max_varv: int = 10_000) -> Plan:
         for x in dolj:
             plan.poster[x].dold = True
     raise AssertionError("skyddet kunde inte göras färdigt")
-
-
-def mojliga_varden(synliga: Sequence[int], dolda: int, summa_intervall: tuple[int, int]) -> list[set[int]]:
-    """Brute force for one row or column, as in the rule's description: which values each of
-    `dolda` suppressed cells (each 1–4) can take, given the visible cells and the total's
-    interval. Used by the tests as an independent attacker."""
-    import itertools
-    s = sum(synliga)
-    lo, hi = summa_intervall
-    out = [set() for _ in range(dolda)]
-    for combo in itertools.product(LITEN, repeat=dolda):
-        if lo <= s + sum(combo) <= hi:
-            for i, v in enumerate(combo):
-                out[i].add(v)
-    return out
