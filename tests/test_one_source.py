@@ -13,7 +13,6 @@ syntax trees (no import, no model), so they run in `make test-fast`:
 KNOWN lists the copies that remain in files other engineers are changing now, each with what
 replaces it; a copy anywhere else fails. Remove an entry when its copy is gone.
 """
-
 from __future__ import annotations
 
 import ast
@@ -40,12 +39,8 @@ KNOWN = {
 
 
 def code_files(*suffixes: str) -> list[Path]:
-    return sorted(
-        p
-        for d in CODE_DIRS
-        for p in (ROOT / d).rglob("*")
-        if p.suffix in suffixes and "__pycache__" not in p.parts and "data" not in p.relative_to(ROOT / d).parts[:1]
-    )
+    return sorted(p for d in CODE_DIRS for p in (ROOT / d).rglob("*") if p.suffix in suffixes
+                  and "__pycache__" not in p.parts and "data" not in p.relative_to(ROOT / d).parts[:1])
 
 
 def rel(path: Path) -> str:
@@ -59,11 +54,8 @@ def strings_outside_docstrings(tree: ast.AST) -> list[ast.Constant]:
             first = node.body[0]
             if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
                 docstrings.add(id(first.value))
-    return [
-        n
-        for n in ast.walk(tree)
-        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings
-    ]
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+            and id(n) not in docstrings]
 
 
 def literal_collections(tree: ast.AST):
@@ -94,16 +86,10 @@ def template_texts():
 
 # -- the checks ------------------------------------------------------------------------------
 
-
 def test_municipality_ids_are_listed_only_in_the_vocabulary():
     ids = set(v.KOMMUN_IDS)
-    found = [
-        f"{rel(p)}:{n.lineno}"
-        for p, tree in python_trees()
-        if rel(p) != "catalogue/vocabulary.py"
-        for n, values in literal_collections(tree)
-        if len(values & ids) >= 2
-    ]
+    found = [f"{rel(p)}:{n.lineno}" for p, tree in python_trees() if rel(p) != "catalogue/vocabulary.py"
+             for n, values in literal_collections(tree) if len(values & ids) >= 2]
     assert findings("kommun_ids", found) == [], "use catalogue.vocabulary.KOMMUN_IDS"
 
 
@@ -115,12 +101,8 @@ def test_municipality_names_come_only_from_the_data_files():
         short = namn.removesuffix(" kommun")
         names |= {short, short.removesuffix("s")}
     pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, names))) + r")\b")
-    found = [
-        f"{rel(p)}:{n.lineno}"
-        for p, tree in python_trees()
-        for n in strings_outside_docstrings(tree)
-        if pattern.search(n.value)
-    ]
+    found = [f"{rel(p)}:{n.lineno}" for p, tree in python_trees()
+             for n in strings_outside_docstrings(tree) if pattern.search(n.value)]
     found += [f"{rel(p)}" for p, text in template_texts() if pattern.search(re.sub(r"\{#.*?#\}|//.*", "", text))]
     assert findings("kommun_namn", found) == [], "a municipality's name comes from catalogue/data/<id>.yml"
 
@@ -153,38 +135,23 @@ CONSENT_AGE = re.compile(r"\b([Uu]nder|[Ff]rån|[Öö]ver) 15\b")
 
 
 def test_the_consent_age_is_written_only_in_the_routing_core():
-    found = [
-        f"{rel(p)}:{n.lineno}"
-        for p, tree in python_trees()
-        if rel(p) != "catalogue/routing.py"
-        for n in strings_outside_docstrings(tree)
-        if CONSENT_AGE.search(n.value)
-    ]
+    found = [f"{rel(p)}:{n.lineno}" for p, tree in python_trees() if rel(p) != "catalogue/routing.py"
+             for n in strings_outside_docstrings(tree) if CONSENT_AGE.search(n.value)]
     found += [rel(p) for p, text in template_texts() if CONSENT_AGE.search(re.sub(r"\{#.*?#\}|//.*", "", text))]
     assert findings("samtyckesalder", found) == [], "use catalogue.routing.SAMTYCKESALDER"
 
 
 def test_the_right_to_apply_is_written_only_in_rights():
     phrase = re.compile(r"rätt att ansöka om")
-    found = [
-        f"{rel(p)}:{n.lineno}"
-        for p, tree in python_trees()
-        if rel(p) != "catalogue/rights.py"
-        for n in strings_outside_docstrings(tree)
-        if phrase.search(n.value)
-    ]
+    found = [f"{rel(p)}:{n.lineno}" for p, tree in python_trees() if rel(p) != "catalogue/rights.py"
+             for n in strings_outside_docstrings(tree) if phrase.search(n.value)]
     found += [rel(p) for p, text in template_texts() if phrase.search(text)]
     assert findings("ratt_att_ansoka", found) == [], "use catalogue.rights"
 
 
 def test_the_counters_are_read_only_by_the_recorder():
-    found = [
-        f"{rel(p)}:{n.lineno}"
-        for p, tree in python_trees()
-        if rel(p) != "catalogue/statistics.py"
-        for n in strings_outside_docstrings(tree)
-        if re.search(r"\bfrom rakneverk\b", n.value)
-    ]
+    found = [f"{rel(p)}:{n.lineno}" for p, tree in python_trees() if rel(p) != "catalogue/statistics.py"
+             for n in strings_outside_docstrings(tree) if re.search(r"\bfrom rakneverk\b", n.value)]
     assert findings("rakneverk", found) == [], "read the counters with catalogue.statistics.read_counts"
 
 

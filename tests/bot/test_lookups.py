@@ -1,5 +1,4 @@
 """The NLU lookup tables that are catalogue data (bot/lookups.py): generated, never hand-kept apart."""
-
 from __future__ import annotations
 
 import pytest
@@ -9,12 +8,9 @@ from bot import lookups
 from catalogue import vocabulary as v
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="nlu_data/train/amnen_lookups.yml is older than catalogue/data/_amnen.yml "
-    "(about 1,800 lines): the NLU data's owner regenerates it (python -m bot.lookups) before the "
-    "next training, then removes this mark",
-)
+@pytest.mark.xfail(strict=True, reason="nlu_data/train/amnen_lookups.yml is older than catalogue/data/_amnen.yml "
+                   "(about 1,800 lines): the NLU data's owner regenerates it (python -m bot.lookups) before the "
+                   "next training, then removes this mark")
 def test_the_committed_topic_tables_are_up_to_date():
     assert lookups.main(["--check"]) == 0, "run: python -m bot.lookups"
 
