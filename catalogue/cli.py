@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import vocabulary as v
 from .loader import CatalogueError, load_catalogue
-from .routing import Profil, ProfileError, route
+from .routing import SAMTYCKESALDER, Profil, ProfileError, route
 from .schema import validate_all, warnings_all
 from .store import DEFAULT_DB, build, open_db, search
 
@@ -36,12 +36,13 @@ def _parser() -> argparse.ArgumentParser:
     ls.add_argument("--json", action="store_true")
     r = sub.add_parser("route", help="vilka insatser passar en behovsprofil")
     r.add_argument("--kommun", required=True)
-    r.add_argument("--for", dest="for_vem", required=True, choices=["sig", "mitt-barn", "anhorig", "familj"])
+    r.add_argument("--for", dest="for_vem", required=True, choices=list(v.PROFIL_FOR))
     r.add_argument("--alder", type=int)
     r.add_argument("--barn-alder", type=int)
     r.add_argument("--amne", action="append", required=True, help="ämnes-id, kan anges flera gånger")
     r.add_argument("--anonym", action="store_true")
-    r.add_argument("--utan-samtycke", action="store_true", help="barn under 15 utan vårdnadshavares samtycke")
+    r.add_argument("--utan-samtycke", action="store_true",
+                   help=f"barn under {SAMTYCKESALDER} utan vårdnadshavares samtycke")
     r.add_argument("--sprak")
     g = r.add_mutually_exclusive_group()
     g.add_argument("--grupp", action="store_const", const="grupp", dest="format")
@@ -66,7 +67,7 @@ def _print_route_text(res) -> None:
             mark = {"uppfyllt": "✓ uppfyllt", "ej_uppfyllt": "✗ ej uppfyllt", "okant": "? kontrolleras av verksamheten"}[s.status]
             print(f"   Villkor: {s.text} ({mark})")
         print(f"   Anonymitet: {r.anonymitet}")
-        print(f"   Källa: {r.insats.kalla.text()}")
+        print(f"   Källa: {r.insats.kalla.resident_text()}")
     if res.villkor_ej_uppfyllda:
         print("\nFinns, men villkoren är inte uppfyllda:")
         for e in res.villkor_ej_uppfyllda:
@@ -88,7 +89,7 @@ def _print_editor_view(insats, kommun) -> None:
         ("ålder", vil.alder.text() if vil.alder.angivet else "–"),
         ("barnets ålder", vil.barn_alder.text() if vil.barn_alder.angivet else "–"),
         ("bosättning", f"{vil.bosattning_krav}: {vil.bosattning_text}".rstrip(": ")),
-        ("samtycke under 15", {True: "krävs", False: "krävs inte", None: "anges inte"}[vil.samtycke_kravs_under_15]
+        (f"samtycke under {SAMTYCKESALDER}", {True: "krävs", False: "krävs inte", None: "anges inte"}[vil.samtycke_kravs_under_15]
          + (f" – {vil.samtycke_text}" if vil.samtycke_text else "")),
         ("remiss", ("krävs" + (f" från {vil.remiss_fran}" if vil.remiss_fran else "")) if vil.remiss_kravs else "nej"),
         *(("övrigt villkor", o) for o in vil.ovrigt),

@@ -59,16 +59,29 @@ def is_https_url(url: Optional[str]) -> bool:
     return isinstance(url, str) and url.startswith("https://") and len(url) <= 300 and not any(c.isspace() for c in url)
 
 
+# The one home of the right-to-apply text (issue 14): every channel takes it from here.
+_PROVAD = "få din ansökan prövad (11 kap. 1 § socialtjänstlagen)"
+_INFORMERA = "Den som ger en insats utan behovsprövning ska informera dig om den rätten (11 kap. 6 §)."
+
+
 def ratt_att_ansoka_kort() -> str:
     """The right to apply in one sentence, for a card view with "Läs mer" (issue 13)."""
-    return ("Du har alltid rätt att ansöka om stöd hos socialtjänsten och få din ansökan prövad "
-            "(11 kap. 1 § socialtjänstlagen).")
+    return f"Du har alltid rätt att ansöka om stöd hos socialtjänsten och {_PROVAD}."
 
 
 def ratt_att_ansoka(kommun: Kommun, kontakt_url: Optional[str] = None) -> str:
+    """The right to apply, with how to reach this municipality's social services."""
     return (
-        "Du har alltid rätt att ansöka om insatser hos socialtjänsten och få din ansökan prövad "
-        "(11 kap. 1 § socialtjänstlagen), också om du inte uppfyller villkoren för en insats utan "
-        "behovsprövning, eller om inget här passar. Den som ger en insats utan behovsprövning ska "
-        "informera dig om den rätten (11 kap. 6 §). " + kontaktvag(kommun, kontakt_url)
+        f"Du har alltid rätt att ansöka om insatser hos socialtjänsten och {_PROVAD}, också om du inte "
+        "uppfyller villkoren för en insats utan behovsprövning, eller om inget här passar. "
+        f"{_INFORMERA} " + kontaktvag(kommun, kontakt_url)
+    )
+
+
+def ratt_att_ansoka_utan_kommun() -> str:
+    """The right to apply while the municipality is not known (the chat before it is told)."""
+    return (
+        f"Du har alltid rätt att ansöka om insatser hos socialtjänsten i din kommun och {_PROVAD}, också "
+        f"om du inte uppfyller villkoren för en insats utan behovsprövning. {_INFORMERA} "
+        "Kontakta socialtjänsten i den kommun där du bor."
     )

@@ -3,7 +3,8 @@
 A row is (ISO week, municipality, channel, topic, intent, outcome) -> count. Every value is
 checked against a closed vocabulary before it is written, so no free text a resident typed can
 ever reach the database; there is no column for message text, conversation or sender id, IP
-address or a time finer than the week. Used by the bot's actions and by the web guide.
+address or a time finer than the week. Used by the bot's actions and by the web guide; the staff
+pages read the counters back with `read_counts()`, in the same vocabulary.
 
 Recording must never disturb a resident's conversation: `record()` swallows every error.
 SQLite runs in WAL mode with a busy timeout, so several processes (the action server, the web
@@ -90,13 +91,28 @@ def connect(db_path: Union[str, Path, None] = None) -> database.Connection:
     return database.connect(db_path or default_target(), SCHEMA_SQLITE, SCHEMA_POSTGRES)
 
 
+def kommun_grupp(kommun: Optional[str]) -> str:
+    """The municipality a count belongs to: its id, or OKAND_KOMMUN for anything else."""
+    return kommun if kommun in v.KOMMUN_IDS else OKAND_KOMMUN
+
+
+def amne_grupp(amne: Optional[str]) -> str:
+    """The topic a count belongs to: a topic id of the vocabulary, or INGET_AMNE."""
+    return amne if amne in v.amnen() else INGET_AMNE
+
+
+def raknade_amnen() -> list[str]:
+    """Every topic a count can have, in vocabulary order, INGET_AMNE last."""
+    return [*v.amnen(), INGET_AMNE]
+
+
 def _clean(kommun: Optional[str], kanal: str, amne: Optional[str], intent: Optional[str], utfall: str) -> tuple:
     if kanal not in KANALER:
         raise ValueError("okänd kanal")
     if utfall not in UTFALL:
         raise ValueError("okänt utfall")
-    kommun = kommun if kommun in v.KOMMUN_IDS else OKAND_KOMMUN
-    amne = amne if amne in v.amnen() else INGET_AMNE
+    kommun = kommun_grupp(kommun)
+    amne = amne_grupp(amne)
     intent = intent if intent in INTENT_TILLATNA else "annat"
     return kommun, kanal, amne, intent, utfall
 
@@ -146,3 +162,23 @@ def record(*, kommun: Optional[str], kanal: str, amne: Optional[str], intent: Op
         else:
             logger.warning("Statistiken kunde inte räknas upp: %s", type(exc).__name__)
         return False
+
+
+def read_counts(db_path: Union[str, Path, None], fran: str, till: str) -> list[tuple]:
+    """The counters of the ISO weeks `fran`..`till` (inclusive, '2025-W01'), summed over intent, as
+    (kommun, kanal, amne, vecka, utfall, antal), read back in the recorder's own vocabulary: a
+    municipality outside it reads as OKAND_KOMMUN and a topic as INGET_AMNE, and a row of another
+    channel or outcome is left out (none can be written, see `_clean`). A SQLite path or a
+    postgresql:// URL (None = the default); the same query on both."""
+    conn = connect(db_path)
+    try:
+        rows = conn.execute(
+            "select kommun, kanal, amne, vecka, utfall, sum(antal) from rakneverk "
+            "where vecka between ? and ? group by kommun, kanal, amne, vecka, utfall "
+            "order by kommun, kanal, amne, vecka, utfall",
+            (fran, till),
+        ).fetchall()
+    finally:
+        conn.close()
+    return [(kommun_grupp(kommun), kanal, amne_grupp(amne), vecka, utfall, int(antal or 0))
+            for kommun, kanal, amne, vecka, utfall, antal in rows if kanal in KANALER and utfall in UTFALL]

@@ -10,7 +10,7 @@ result page ends with the right to apply (11 kap. 6 §) and the emergency note.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 from urllib.parse import urlencode
 
@@ -169,10 +169,16 @@ def parse(args: MultiDict, kommun: Kommun) -> Svar:
         s.fail(4, "Svara ja, nej eller vet inte på frågan om vårdnadshavare.")
 
     if s.fel_steg is None and s.for_vem:
-        try:  # the routing core's own limits (age 0–120, known topics): one source of truth
-            s.profil(kommun).validate(catalogue())
-        except ProfileError as exc:
-            s.fail(3 if "Ämnet" in str(exc) else 2, str(exc))
+        # The routing core's own limits (ages 0–120, known topics): one source of truth. The answers
+        # are checked one step at a time (step 2 alone, then with step 3's topics), so the step a
+        # failure belongs to is the step being checked, never guessed from the message's words.
+        profil = s.profil(kommun)
+        for steg, answers_so_far in ((2, replace(profil, amnen=(), format=None)), (3, profil)):
+            try:
+                answers_so_far.validate(catalogue())
+            except ProfileError as exc:
+                s.fail(steg, str(exc))
+                break
     return s
 
 

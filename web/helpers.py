@@ -10,6 +10,7 @@ from catalogue.emergency import nodnummer
 from catalogue.loader import Catalogue, CatalogueError, default_catalogue
 from catalogue.models import Insats, Kommun
 from catalogue.rights import kontaktvag, ratt_att_ansoka
+from catalogue.routing import SAMTYCKESALDER
 
 from .errors import Fel
 
@@ -69,6 +70,7 @@ def init_templates(app: Flask) -> None:
         FORMAT=v.FORMAT,
         DOKUMENTATION=v.DOKUMENTATION,
         PROFIL_FOR=v.PROFIL_FOR,
+        SAMTYCKESALDER=SAMTYCKESALDER,
         amne_etikett=lambda a: v.amnen().get(a, {}).get("etikett", a),
         nodnummer=nodnummer,
         kontaktvag=kontaktvag,

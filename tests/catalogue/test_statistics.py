@@ -156,3 +156,22 @@ def test_a_database_url_that_is_not_postgresql_keeps_sqlite(monkeypatch, tmp_pat
         assert s.record(kommun="sala", kanal="guide", amne="ekonomi", intent="guide", utfall="rekommenderat")
     assert any("DATABASE_URL" in r.getMessage() for r in caplog.records)
     assert not any("hemlig" in r.getMessage() for r in caplog.records)
+
+
+def test_the_counters_read_back_in_the_recorders_vocabulary(stat_target):
+    """read_counts (what the staff pages show) sums over intent, keeps the weeks asked for, and reads
+    a row someone wrote by hand around record() in the recorder's vocabulary."""
+    day = dt.date(2025, 3, 5)  # 2025-W10
+    for intent in ("behov_beroende", "guide"):
+        assert s.record(kommun="sala", kanal="chatt", amne="beroende", intent=intent, utfall="rekommenderat",
+                        db_path=stat_target, day=day)
+    assert s.record(kommun="sala", kanal="guide", amne="ekonomi", intent="guide", utfall="inget_passade",
+                    db_path=stat_target, day=dt.date(2025, 4, 2))  # 2025-W14, outside the period
+    conn = s.connect(stat_target)
+    with conn:
+        conn.execute("insert into rakneverk values ('2025-W11', 'stockholm', 'chatt', 'skatt', 'x', 'kris', 2)")
+    conn.close()
+    assert sorted(s.read_counts(stat_target, "2025-W10", "2025-W12")) == [
+        (s.OKAND_KOMMUN, "chatt", s.INGET_AMNE, "2025-W11", "kris", 2),
+        ("sala", "chatt", "beroende", "2025-W10", "rekommenderat", 2),
+    ]

@@ -256,3 +256,24 @@ def test_result_is_bookmarkable(client):
     assert dict(parse_qsl(urlsplit(change).query)) == {"for": "mitt-barn", "barn_alder": "16", "amne": "beroende",
                                                        "steg": "1"}
 
+
+@pytest.mark.parametrize("fails_with_topics,message,step", [
+    (False, "Ämnet finns inte.", 2),   # the age check fails, with a topic's words
+    (True, "Ålder 7 går inte att använda.", 3),   # the topic check fails, with an age's words
+])
+def test_the_step_shown_is_the_step_whose_answers_failed_not_a_word_in_the_message(
+        app, monkeypatch, fails_with_topics, message, step):
+    from werkzeug.datastructures import MultiDict
+
+    from catalogue import routing
+    from web import guide
+
+    def validate(profil, catalogue):
+        if bool(profil.amnen) == fails_with_topics:
+            raise routing.ProfileError(message)
+
+    monkeypatch.setattr(routing.Profil, "validate", validate)
+    with app.test_request_context():
+        svar = guide.parse(MultiDict([("for", "sig"), ("alder", "7"), ("amne", "ekonomi")]),
+                           default_catalogue().kommun(K))
+    assert (svar.fel_steg, svar.fel) == (step, message)

@@ -1,7 +1,8 @@
 """What the staff page and the CSV export show: filters, the counts from the recorder's table,
 and the protected tables.
 
-All numbers come from `catalogue.statistics`' table `rakneverk` (counters only). For a period and
+All numbers come from the recorder's counters, read with `catalogue.statistics.read_counts` (already
+in the recorder's vocabulary: unknown municipalities as "okand", unknown topics as "inget"). For a period and
 a municipality choice (one municipality, "okänd", or all together) we build every table any
 channel filter could show — both channels, chatt only, guide only — with every "this is the sum of
 those" relation within and between them, and run the ONE protection function `skydd.skydda` over
@@ -28,8 +29,6 @@ from .skydd import CELL, SUMMA, Plan, Post, skydda
 ALLA = "alla"
 KANALER = {ALLA: "Chatt och guide", "chatt": "Chatten", "guide": "Guiden"}
 GRUPPER = (*v.KOMMUN_IDS, statistics.OKAND_KOMMUN)
-KOMMUNNAMN_RESERV = {"alingsas": "Alingsås", "mellerud": "Mellerud", "sala": "Sala", "lekeberg": "Lekeberg",
-                     "uppsala": "Uppsala", statistics.OKAND_KOMMUN: "Okänd kommun", ALLA: "Alla kommuner"}
 STANDARD_VECKOR = 12
 MAX_VECKOR = 53
 
@@ -41,7 +40,7 @@ KVARTAL_VECKOR = {1: (1, 13), 2: (14, 26), 3: (27, 39), 4: (40, 53)}
 
 
 def amnen() -> list[str]:
-    return [*v.amnen(), statistics.INGET_AMNE]
+    return statistics.raknade_amnen()
 
 
 def amne_etikett(a: str) -> str:
@@ -54,11 +53,6 @@ UTFALL = list(statistics.UTFALL)
 
 
 # -- weeks and filters -------------------------------------------------------------------
-
-def vecka_str(d: dt.date) -> str:
-    y, w, _ = d.isocalendar()
-    return f"{y}-W{w:02d}"
-
 
 def vecka_datum(s: str) -> dt.date:
     y, w = int(s[:4]), int(s[6:])
@@ -100,7 +94,7 @@ def kvartal_slut(ar: int, q: int) -> dt.date:
 
 
 def senaste_avslutade_kvartal(idag: dt.date) -> tuple[int, int]:
-    y, q = kvartal_for(vecka_str(idag))
+    y, q = kvartal_for(statistics.iso_vecka(idag))
     while kvartal_slut(y, q) >= idag:
         y, q = (y, q - 1) if q > 1 else (y - 1, 4)
     return y, q
@@ -120,7 +114,7 @@ def veckor_mellan(fran: str, till: str) -> list[str]:
     d, end = vecka_datum(fran), vecka_datum(till)
     out = []
     while d <= end:
-        out.append(vecka_str(d))
+        out.append(statistics.iso_vecka(d))
         d += dt.timedelta(days=7)
     return out
 
@@ -208,24 +202,6 @@ def tolka_urval(args, standard_kommun: str, idag: Optional[dt.date] = None) -> U
     return Urval(kommun=kommun, fran=fran, till=till, amne=amne, kanal=kanal)
 
 
-# -- reading the counters ----------------------------------------------------------------
-
-def las_rader(db_path, fran: str, till: str) -> list[tuple]:
-    """(kommun, kanal, amne, vecka, utfall, antal) summed over intent, for the period (SQLite path
-    or PostgreSQL URL; the same query in both)."""
-    conn = statistics.connect(db_path)
-    try:
-        rows = conn.execute(
-            "select kommun, kanal, amne, vecka, utfall, sum(antal) from rakneverk "
-            "where vecka between ? and ? group by kommun, kanal, amne, vecka, utfall "
-            "order by kommun, kanal, amne, vecka, utfall",
-            (fran, till),
-        ).fetchall()
-        return [tuple(r[:5]) + (int(r[5] or 0),) for r in rows]
-    finally:
-        conn.close()
-
-
 # -- the protected whole -----------------------------------------------------------------
 
 # How willingly something is hidden when it must be (lower = sooner): a single channel's view
@@ -276,17 +252,12 @@ class Vy:
 
 def sanna_antal(rader: list[tuple], veckor: list[str], grupp: str) -> dict[str, tuple[dict, dict]]:
     """True counts for one municipality choice, per channel choice: ({(amne, vecka): n}, {(amne, utfall): n})."""
-    amne_set, vecka_set = set(amnen()), set(veckor)
-    x = {k: defaultdict(int) for k in (ALLA, "chatt", "guide")}
-    y = {k: defaultdict(int) for k in (ALLA, "chatt", "guide")}
-    for kommun, kanal, amne, vecka, utfall, antal in rader:
-        if kanal not in ("chatt", "guide") or utfall not in statistics.UTFALL or vecka not in vecka_set:
+    vecka_set = set(veckor)
+    x = {k: defaultdict(int) for k in (ALLA, *statistics.KANALER)}
+    y = {k: defaultdict(int) for k in (ALLA, *statistics.KANALER)}
+    for g, kanal, a, vecka, utfall, n in rader:  # statistics.read_counts: already in its vocabulary
+        if vecka not in vecka_set or (grupp != ALLA and g != grupp):
             continue
-        g = kommun if kommun in v.KOMMUN_IDS else statistics.OKAND_KOMMUN
-        if grupp != ALLA and g != grupp:
-            continue
-        a = amne if amne in amne_set else statistics.INGET_AMNE
-        n = int(antal or 0)
         for k in (kanal, ALLA):
             x[k][(a, vecka)] += n
             y[k][(a, utfall)] += n
@@ -353,9 +324,9 @@ def skyddad(db_path: Path, urval: Urval, grupp: Optional[str] = None) -> Skyddad
     period and data."""
     grupp = grupp or urval.kommun
     veckor = urval.veckor
-    rader = las_rader(db_path, urval.fran, urval.till)
+    rader = statistics.read_counts(db_path, urval.fran, urval.till)
     if grupp != ALLA:
-        rader = [r for r in rader if (r[0] if r[0] in v.KOMMUN_IDS else statistics.OKAND_KOMMUN) == grupp]
+        rader = [r for r in rader if r[0] == grupp]
     fingeravtryck = hashlib.sha256(repr((str(db_path), grupp, veckor, rader)).encode()).hexdigest()
     with _cache_lock:
         hit = _cache.get(fingeravtryck)

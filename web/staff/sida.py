@@ -18,11 +18,17 @@ INGET_PASSADE = "inget_passade"
 TOPPLISTA = 10
 
 
+GRUPPNAMN = {ALLA: "Alla kommuner", statistics.OKAND_KOMMUN: "Okänd kommun"}
+
+
 def kommun_namn(kommun_id: str, katalog=None) -> str:
+    """The municipality's name from the catalogue (its only source). Without a catalogue (its data
+    files could not be read: the page still works, and the log says so) the id stands in."""
+    if kommun_id in GRUPPNAMN:
+        return GRUPPNAMN[kommun_id]
     if katalog is not None and kommun_id in getattr(katalog, "kommuner", {}):
         return katalog.kommuner[kommun_id].namn
-    namn = data.KOMMUNNAMN_RESERV.get(kommun_id, kommun_id)
-    return namn if kommun_id in (ALLA, statistics.OKAND_KOMMUN) else f"{namn} kommun"
+    return kommun_id
 
 
 def veckonummer(w: str) -> str:

@@ -98,7 +98,7 @@ def _kommunval(user: users.Anvandare) -> list[tuple[str, str]]:
     katalog = _katalog()
     if not user.admin:
         return [(user.kommun, sidor.kommun_namn(user.kommun, katalog))]
-    return [(ALLA, "Alla kommuner")] + [(k, sidor.kommun_namn(k, katalog)) for k in GRUPPER]
+    return [(ALLA, sidor.kommun_namn(ALLA))] + [(k, sidor.kommun_namn(k, katalog)) for k in GRUPPER]
 
 
 def _urval(user: users.Anvandare) -> Urval:
