@@ -18,6 +18,10 @@ AXE       := tests/browser/node_modules/axe-core/axe.min.js
 CATALOGUE_SRC := $(wildcard catalogue/data/*.yml) $(wildcard catalogue/*.py)
 TRAIN_SRC     := config.yml catalogue/data/_amnen.yml $(wildcard bot/nlu/*.py) $(wildcard nlu_data/residents/*.jsonl) $(shell find bot/domain bot/data nlu_data/train -name "*.yml" 2>/dev/null)
 
+# Lint the whole tree; check the format of the files written in ruff's format so far (pyproject.toml).
+RUFF_FORMATTED := tests/test_one_source.py tests/test_docs.py tests/bot/test_lookups.py tests/web/staff_kit.py tests/web/browser_kit.py
+RUFF := $(PY) -m ruff check . && $(PY) -m ruff format --check $(RUFF_FORMATTED)
+
 # Prints "==> what" before a step and "    klart (N s)" after it.
 define step
 	@echo "==> $(1)"; start=$$(date +%s); $(2) && echo "    klart ($$(( $$(date +%s) - start )) s)"
@@ -47,7 +51,7 @@ $(CATALOGUE_DB): $(VENV)/.installed $(CATALOGUE_SRC)
 	$(call step,katalogen: validerar och bygger $@,$(PY) -m catalogue validate && $(PY) -m catalogue build --db $@)
 
 $(SPACY_SV)/.built: $(VENV)/.installed bot/spacy_sv.py
-	$(call step,svensk spaCy-pipeline ($(SPACY_SV)),$(PY) bot/spacy_sv.py $(SPACY_SV) && touch $@)
+	$(call step,svensk spaCy-pipeline ($(SPACY_SV)),$(PY) -m bot.spacy_sv $(SPACY_SV) && touch $@)
 
 # Rasa is trained only when its inputs changed (this rule's prerequisites).
 $(MODEL): $(SPACY_SV)/.built $(TRAIN_SRC)
@@ -79,10 +83,12 @@ run-scaled: setup servers
 
 test: setup $(CHROMIUM) servers $(if $(wildcard tests/browser/package.json),$(AXE))
 	$(call step,kontrollerar Rasa-data (rasa data validate),$(PY) -m bot.validate_data)
+	$(call step,ruff (lint och format; pyproject.toml),$(RUFF))
 	$(PY) -m pytest tests
 
 # No model, no servers, no browser (tiers: tests/conftest.py); about a minute on 2 cores.
 test-fast: $(CATALOGUE_DB)
+	$(RUFF)
 	$(PY) -m pytest tests -m "not stack and not servers and not browser and not slow"
 
 eval: setup

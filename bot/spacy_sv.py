@@ -5,7 +5,7 @@ project can reach, so by default we build a small pipeline ourselves: a blank Sw
 the lookup lemmatizer whose table ships in spacy-lookups-data. When sv_core_news_sm *is* installed we
 save that instead, so nothing else has to change.
 
-Usage: python bot/spacy_sv.py build/spacy_sv
+Usage: python -m bot.spacy_sv build/spacy_sv
 """
 from __future__ import annotations
 

@@ -37,4 +37,4 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 def load(path: Path):
     """Parses a YAML file into LineDicts/lists/scalars. Raises yaml.YAMLError on bad syntax."""
     with open(path, encoding="utf-8") as f:
-        return yaml.load(f, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(f, Loader=_LineLoader)  # safe: _LineLoader is a SafeLoader subclass

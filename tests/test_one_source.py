@@ -59,9 +59,7 @@ def code_files(*suffixes: str) -> list[Path]:
         p
         for d in CODE_DIRS
         for p in (ROOT / d).rglob("*")
-        if p.suffix in suffixes
-        and "__pycache__" not in p.parts
-        and "data" not in p.relative_to(ROOT / d).parts[:1]
+        if p.suffix in suffixes and "__pycache__" not in p.parts and "data" not in p.relative_to(ROOT / d).parts[:1]
     )
 
 
@@ -72,21 +70,14 @@ def rel(path: Path) -> str:
 def strings_outside_docstrings(tree: ast.AST) -> list[ast.Constant]:
     docstrings = set()
     for node in ast.walk(tree):
-        if (
-            isinstance(
-                node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
-            )
-            and node.body
-        ):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
             first = node.body[0]
             if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
                 docstrings.add(id(first.value))
     return [
         n
         for n in ast.walk(tree)
-        if isinstance(n, ast.Constant)
-        and isinstance(n.value, str)
-        and id(n) not in docstrings
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings
     ]
 
 
@@ -101,11 +92,7 @@ def literal_collections(tree: ast.AST):
             continue
         yield (
             node,
-            {
-                e.value
-                for e in elts
-                if isinstance(e, ast.Constant) and isinstance(e.value, str)
-            },
+            {e.value for e in elts if isinstance(e, ast.Constant) and isinstance(e.value, str)},
         )
 
 
@@ -123,9 +110,7 @@ def template_texts():
         yield path, path.read_text(encoding="utf-8")
 
 
-def text_copies(
-    pattern: re.Pattern, home: str = "", templates: bool = True
-) -> list[str]:
+def text_copies(pattern: re.Pattern, home: str = "", templates: bool = True) -> list[str]:
     """Where `pattern` occurs in a string of the code (not a docstring) outside `home`, and, with
     `templates`, in the templates and scripts outside their comments."""
     found = [
@@ -136,11 +121,7 @@ def text_copies(
         if pattern.search(n.value)
     ]
     if templates:
-        found += [
-            rel(p)
-            for p, text in template_texts()
-            if pattern.search(re.sub(r"\{#.*?#\}|//.*", "", text))
-        ]
+        found += [rel(p) for p, text in template_texts() if pattern.search(re.sub(r"\{#.*?#\}|//.*", "", text))]
     return found
 
 
@@ -168,9 +149,7 @@ def test_municipality_names_come_only_from_the_data_files():
         names |= {short, short.removesuffix("s")}
     pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, names))) + r")\b")
     found = text_copies(pattern)
-    assert findings("kommun_namn", found) == [], (
-        "a municipality's name comes from catalogue/data/<id>.yml"
-    )
+    assert findings("kommun_namn", found) == [], "a municipality's name comes from catalogue/data/<id>.yml"
 
 
 def test_who_the_help_is_for_has_one_list_and_every_mapping_covers_it():
@@ -188,9 +167,7 @@ def test_who_the_help_is_for_has_one_list_and_every_mapping_covers_it():
             elif found & values != values:
                 partial.append(where)
     assert findings("profil_for", copies) == [], "use catalogue.vocabulary.PROFIL_FOR"
-    assert partial == [], (
-        "a mapping keyed by who the help is for must have every value of PROFIL_FOR"
-    )
+    assert partial == [], "a mapping keyed by who the help is for must have every value of PROFIL_FOR"
 
 
 def test_the_guide_asks_its_age_questions_for_every_value():
@@ -204,9 +181,7 @@ CONSENT_AGE = re.compile(r"\b([Uu]nder|[Ff]rån|[Öö]ver) 15\b")
 
 def test_the_consent_age_is_written_only_in_the_routing_core():
     found = text_copies(CONSENT_AGE, home="catalogue/routing.py")
-    assert findings("samtyckesalder", found) == [], (
-        "use catalogue.routing.SAMTYCKESALDER"
-    )
+    assert findings("samtyckesalder", found) == [], "use catalogue.routing.SAMTYCKESALDER"
 
 
 def test_the_right_to_apply_is_written_only_in_rights():
@@ -220,9 +195,7 @@ def test_the_counters_are_read_only_by_the_recorder():
         home="catalogue/statistics.py",
         templates=False,
     )
-    assert findings("rakneverk", found) == [], (
-        "read the counters with catalogue.statistics.read_counts"
-    )
+    assert findings("rakneverk", found) == [], "read the counters with catalogue.statistics.read_counts"
 
 
 def test_one_client_address_limiter():
@@ -238,9 +211,7 @@ def test_one_client_address_limiter():
                 body = ast.unparse(node)
                 if "token_bytes" in body and "hmac.new" in body and "deque" in body:
                     found.append(f"{rel(path)}:{node.lineno}")
-    assert findings("rate_limiter", found) == [], (
-        "use web.security.rate_limiter / RateLimiter"
-    )
+    assert findings("rate_limiter", found) == [], "use web.security.rate_limiter / RateLimiter"
 
 
 def test_known_copies_name_files_that_exist():

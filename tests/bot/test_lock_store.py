@@ -10,12 +10,12 @@ import pytest
 
 pytest.importorskip("rasa.core.lock_store")
 
-from rasa.core.lock_store import LockStore, RedisLockStore  # noqa: E402
-from rasa.core.utils import AvailableEndpoints  # noqa: E402
+from rasa.core.lock_store import LockStore, RedisLockStore
+from rasa.core.utils import AvailableEndpoints
 
-from bot import rasa_instance  # noqa: E402
-from bot.lock_store import AtomicRedisLockStore  # noqa: E402
-from bot.redis_config import parse  # noqa: E402
+from bot import rasa_instance
+from bot.lock_store import AtomicRedisLockStore
+from bot.redis_config import parse
 
 pytestmark = pytest.mark.servers
 

@@ -6,11 +6,11 @@ import pytest
 
 pytest.importorskip("rasa.core.actions.action")
 
-import jsonschema  # noqa: E402
-from rasa.core.actions.action import RemoteAction  # noqa: E402
+import jsonschema
+from rasa.core.actions.action import RemoteAction
 
-import bot.channels  # noqa: E402,F401  (Rasa loads it; it installs the speed-up)
-from bot import rasa_speedups  # noqa: E402
+import bot.channels  # noqa: F401  (Rasa loads it; importing it installs the speed-up)
+from bot import rasa_speedups
 
 GOOD = {"events": [{"event": "slot", "name": "kommun", "value": "sala", "timestamp": None}],
         "responses": [{"text": "Hej"}]}

@@ -12,15 +12,15 @@ import pytest
 
 pytest.importorskip("rasa.core.tracker_store")
 
-from rasa.core.lock_store import LockStore, RedisLockStore  # noqa: E402
-from rasa.core.tracker_store import RedisTrackerStore, TrackerStore  # noqa: E402
-from rasa.core.utils import AvailableEndpoints  # noqa: E402
-from rasa.shared.core.domain import Domain  # noqa: E402
-from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered  # noqa: E402
-from rasa.shared.core.trackers import DialogueStateTracker  # noqa: E402
+from rasa.core.lock_store import LockStore, RedisLockStore
+from rasa.core.tracker_store import RedisTrackerStore, TrackerStore
+from rasa.core.utils import AvailableEndpoints
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import rasa_instance  # noqa: E402
-from bot.redis_config import parse  # noqa: E402
+from bot import rasa_instance
+from bot.redis_config import parse
 
 pytestmark = pytest.mark.servers
 

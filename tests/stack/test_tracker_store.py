@@ -11,14 +11,15 @@ import tracemalloc
 
 import pytest
 
-rasa_tracker_store = pytest.importorskip("rasa.core.tracker_store")
+pytest.importorskip("rasa.core.tracker_store")
 
-from rasa.shared.core.domain import Domain  # noqa: E402
-from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered  # noqa: E402
-from rasa.shared.core.trackers import DialogueStateTracker  # noqa: E402
+import rasa.core.tracker_store as rasa_tracker_store
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.paths import ENDPOINTS  # noqa: E402
-from bot.tracker_store import DEFAULT_TTL, ExpiringInMemoryTrackerStore  # noqa: E402
+from bot.paths import ENDPOINTS
+from bot.tracker_store import DEFAULT_TTL, ExpiringInMemoryTrackerStore
 
 
 class Clock:

@@ -1,6 +1,7 @@
 """The real browser for the browser tests: headless Chromium (Debian's chromium and chromedriver,
 installed by the Makefile), the app served by waitress in a thread, and axe-core. Importing this
 module skips the importing test module when Chromium or selenium is missing."""
+
 from __future__ import annotations
 
 import tempfile
@@ -12,9 +13,9 @@ import pytest
 from web import create_app
 
 pytest.importorskip("selenium")
-from selenium import webdriver  # noqa: E402  (only after the skip above)
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.support.ui import WebDriverWait
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -29,6 +30,7 @@ class LiveServer:
 
     def __init__(self, **config):
         from waitress import create_server
+
         base = {"STATISTIK_DB": Path(tempfile.mkdtemp()) / "statistik.db", "SESSION_COOKIE_SECURE": False}
         base.update(config)
         self.app = create_app(base)
@@ -43,9 +45,17 @@ class LiveServer:
 
 def make_driver():
     opts = webdriver.ChromeOptions()
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}",
+    ):
         opts.add_argument(flag)
     opts.binary_location = str(CHROMIUM)
     driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=opts)
@@ -68,7 +78,8 @@ def axe_violations(driver) -> list[dict]:
         "axe.run(document, {resultTypes: ['violations']})"
         ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
         " nodes: v.nodes.map(n => n.target.join(' '))}))))"
-        ".catch(e => done({error: String(e)}));")
+        ".catch(e => done({error: String(e)}));"
+    )
     assert not isinstance(result, dict), result
     return [v for v in result if v["impact"] in ("serious", "critical")]
 

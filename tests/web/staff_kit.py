@@ -1,5 +1,6 @@
 """Helpers for the staff-statistics tests (tests/web/test_staff*.py): the test password, filling
 the counters for a week, and logging in through the real login form."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,8 +18,15 @@ def dag(vecka: int) -> dt.date:
 
 def fyll(db, n, kommun="sala", kanal="chatt", amne="beroende", utfall="rekommenderat", vecka=10, intent=None):
     for _ in range(n):
-        assert statistics.record(kommun=kommun, kanal=kanal, amne=amne, utfall=utfall, db_path=db, day=dag(vecka),
-                                 intent=intent or ("guide" if kanal == "guide" else f"behov_{amne.replace('-', '_')}"))
+        assert statistics.record(
+            kommun=kommun,
+            kanal=kanal,
+            amne=amne,
+            utfall=utfall,
+            db_path=db,
+            day=dag(vecka),
+            intent=intent or ("guide" if kanal == "guide" else f"behov_{amne.replace('-', '_')}"),
+        )
 
 
 def csrf(html: str) -> str:
