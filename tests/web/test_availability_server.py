@@ -1,5 +1,6 @@
-"""The WSGI server against slowloris, the forwarding-header warning, and the catalogue loaded
-before the first request (issue 12, items 3 and 4)."""
+"""The WSGI server against slowloris, the forwarding-header warning, the catalogue loaded
+before the first request (issue 12, items 3 and 4), and the server's own answer to a
+Transfer-Encoding it cannot read (a Swedish 400 that still closes the connection)."""
 from __future__ import annotations
 
 import http.client
@@ -142,3 +143,78 @@ def test_the_catalogue_is_loaded_by_the_app_factory(make_app):
         t.join()
     assert codes == [200] * 10
     assert default_catalogue.cache_info().misses == misses  # nobody loaded it again
+
+
+# -- a Transfer-Encoding waitress cannot read (issue 12, figures: no 5xx for hostile input) --
+
+def raw_exchange(port, data: bytes, timeout=5.0) -> tuple[bytes, bool]:
+    """Sends the bytes and reads until the server closes; (everything read, closed by the server)."""
+    buf = b""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(data)
+        try:
+            while True:
+                part = s.recv(65536)
+                if not part:
+                    return buf, True
+                buf += part
+        except socket.timeout:
+            return buf, False
+
+
+@pytest.fixture
+def served_with_probe(make_app):
+    """A real waitress server on loopback whose app counts the requests that reach it."""
+    from flask import request
+    from web.security import csrf_exempt
+    from web.serve import make_server
+    app = make_app()
+    hits = []
+
+    @app.route("/_test_hit", methods=["GET", "POST"])
+    @csrf_exempt
+    def hit():
+        hits.append(request.get_data())
+        return f"{len(hits[-1])}"
+
+    server = make_server(app, host="127.0.0.1", port=0)
+    threading.Thread(target=server.run, daemon=True).start()
+    yield server.effective_port, hits
+    server.close()
+
+
+@pytest.mark.parametrize("coding", ["gzip, chunked, x", "gzip", "gzip, chunked", "x", "chunked, gzip", "identity"])
+def test_unknown_transfer_encoding_is_a_swedish_400_and_the_connection_closes(served_with_probe, coding):
+    port, hits = served_with_probe
+    answer, closed = raw_exchange(port, b"POST /_test_hit HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                        b"Transfer-Encoding: " + coding.encode() + b"\r\n\r\n0\r\n\r\n")
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.split(b"\r\n")[0] == b"HTTP/1.1 400 Bad Request", answer[:200]
+    assert b"connection: close" in head.lower()
+    text = body.decode("utf-8")
+    assert "Transfer-Encoding" in text and "Något i förfrågan var fel" in text
+    assert "Not Implemented" not in text
+    assert closed, "the server must close the connection after the error"
+    assert hits == []
+
+
+def test_a_request_smuggled_behind_an_unknown_transfer_encoding_is_never_served(served_with_probe):
+    """The bytes after the rejected headers (a body, or a second request a front proxy would not
+    see) are not read as a request: one answer, the 400, then the connection closes."""
+    port, hits = served_with_probe
+    smuggled = b"GET /_test_hit HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    for first in (b"POST /_test_hit HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n"
+                  b"Transfer-Encoding: gzip, chunked, x\r\n\r\n0\r\n\r\n",
+                  b"POST /_test_hit HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked, x\r\n\r\n"):
+        answer, closed = raw_exchange(port, first + smuggled)
+        assert answer.count(b"HTTP/1.1 ") == 1 and answer.startswith(b"HTTP/1.1 400 "), answer[:200]
+        assert closed
+    assert hits == []
+
+
+def test_chunked_requests_still_work(served_with_probe):
+    port, hits = served_with_probe
+    answer, _ = raw_exchange(port, b"POST /_test_hit HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                                   b"Transfer-Encoding: chunked\r\n\r\n3\r\nhej\r\n0\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 200 ") and answer.endswith(b"\r\n\r\n3")
+    assert hits == [b"hej"]
