@@ -495,12 +495,17 @@ def main() -> int:
             print(f"Rasas minne: +{figures['rasa_memory']['growth_mb_per_1000']} MB per 1 000 samtal", flush=True)
     figures["supervisor"] = messages
     figures["goals"] = goals(figures)
+    write_results(args.out, figures, began)
+    return 0
+
+
+def write_results(out: Path, figures: dict, began: float) -> None:
+    """Adds the run's seconds and the machine, writes the JSON file and says where."""
     figures["seconds"] = round(time.monotonic() - began, 1)
     figures["machine"] = {"cpus": os.cpu_count()}
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"-> {args.out} ({figures['seconds']} s)")
-    return 0
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"-> {out} ({figures['seconds']} s)")
 
 
 def goals(f: dict) -> dict:

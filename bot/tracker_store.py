@@ -8,6 +8,21 @@ This store deletes the whole tracker: on access (an expired conversation is neve
 by a sweep on Rasa's event loop that runs while any conversation is held, so the text leaves
 memory even when nobody writes again.
 
+It also bounds what one conversation keeps (INSATSGUIDEN_TRACKER_MAX_EVENTS, default 400 events,
+about 18 messages with their replies and slot events). Rasa reads back, replays, sends to the action
+server and runs its policies over the whole event history on every message, so messages 251-300 of
+one conversation took 750 ms each (p50) without the bound and 133 ms with it
+(bench/long_conversation.py, docs/robustness.md). When a conversation holds
+more than the bound, `compact` keeps its newest whole turns (from a user message on) within half of
+it, preceded by what a session start with carried-over slots looks like: every slot's value as it
+was where the kept turns begin. The bot's facts live in those slots (bot/actions/state.py reads
+slots and the latest message only), so they survive; what is dropped is only old text — which is
+also less personal data held. action_respond sets every slot on every answered turn, but a turn in
+which the action server was down sets none, so the slots are carried explicitly rather than
+trusted to be in the kept turns. Rasa's own `max_event_history` (a window over the newest events)
+is not used: Rasa 3.6 offers no setting for it, and it starts in the middle of a turn and carries
+no slots.
+
 Configured in bot/endpoints.yml (Rasa 3.6 loads a custom store by its module path and calls it
 with `host`, `domain`, `event_broker` and the remaining keys of the section as keyword arguments;
 an unknown path silently falls back to the plain in-memory store, so tests check the class).
@@ -24,27 +39,73 @@ from typing import Any, Callable, Iterable, Optional, Text
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import InMemoryTrackerStore
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_TTL = 30 * 60  # seconds
 TTL_ENV = "INSATSGUIDEN_TRACKER_TTL"
+DEFAULT_MAX_EVENTS = 400
+MAX_EVENTS_ENV = "INSATSGUIDEN_TRACKER_MAX_EVENTS"
+
+
+def _from_env(name: str, default, parse, what: str):
+    raw = os.environ.get(name, "")
+    try:
+        return parse(raw) if raw.strip() else default
+    except ValueError:
+        logger.warning("%s är inte %s; använder %s", name, what, default)
+        return default
+
+
+def max_events_from_env(default: int = DEFAULT_MAX_EVENTS) -> int:
+    """The bound on events per conversation; 0 = no bound (only for measuring, e.g. the bench)."""
+    return max(0, _from_env(MAX_EVENTS_ENV, default, int, "ett heltal"))
+
+
+def compact(tracker: DialogueStateTracker, max_events: int) -> DialogueStateTracker:
+    """`tracker` itself when it holds at most `max_events` events (or max_events is 0); else a new
+    tracker of the same conversation: its newest whole turns within max_events // 2 events (at
+    least the last turn), after a session start that sets every slot to its value where those
+    turns begin. Read back, it has the same slots, latest message and latest action."""
+    events = list(tracker.events)
+    if not max_events or len(events) <= max_events:
+        return tracker
+    starts = [i for i, e in enumerate(events) if isinstance(e, UserUttered)]
+    if not starts:
+        return tracker
+    # the slots where the kept turns begin: replayed from a fresh copy (initial values)
+    before = tracker.init_copy()
+    prefix_size = 3 + len(before.slots)
+    keep_from = starts[-1]
+    for i in reversed(starts[:-1]):
+        if prefix_size + len(events) - i > max_events // 2:
+            break
+        keep_from = i
+    for event in events[:keep_from]:
+        before.update(event)
+    stamp = events[keep_from].timestamp
+    prefix = [ActionExecuted(ACTION_SESSION_START_NAME, timestamp=stamp), SessionStarted(timestamp=stamp)]
+    prefix += [SlotSet(name, slot.value, timestamp=stamp) for name, slot in before.slots.items()
+               if slot.value != slot.initial_value]
+    prefix.append(ActionExecuted(ACTION_LISTEN_NAME, timestamp=stamp))
+    kept = tracker.init_copy()
+    for event in prefix + events[keep_from:]:
+        kept.update(event)
+    return kept
 
 
 def ttl_from_env(default: float = DEFAULT_TTL) -> float:
-    raw = os.environ.get(TTL_ENV, "")
-    try:
-        value = float(raw) if raw.strip() else default
-    except ValueError:
-        logger.warning("%s är inte ett tal; använder %s sekunder", TTL_ENV, default)
-        return default
+    value = _from_env(TTL_ENV, default, float, "ett tal")
     return value if value > 0 else default
 
 
 class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
-    """InMemoryTrackerStore that evicts a conversation after `idle_expiry` seconds idle."""
+    """InMemoryTrackerStore that evicts a conversation after `idle_expiry` seconds idle and keeps
+    at most about `max_events` events of each (see `compact`)."""
 
     def __init__(
         self,
@@ -53,10 +114,12 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
         event_broker: Optional[EventBroker] = None,
         idle_expiry: Optional[float] = None,
         clock: Callable[[], float] = time.monotonic,
+        max_events: Optional[int] = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(domain, event_broker, **kwargs)
         self.idle_expiry = float(idle_expiry) if idle_expiry else ttl_from_env()
+        self.max_events = max(0, int(max_events)) if max_events is not None else max_events_from_env()
         self._clock = clock
         self._last_active: dict[Text, float] = {}
         self._sweep_handle: Optional[asyncio.TimerHandle] = None
@@ -104,7 +167,8 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
 
     # -- the TrackerStore interface --------------------------------------------------------
     async def save(self, tracker: DialogueStateTracker) -> None:
-        await super().save(tracker)
+        # Rasa keeps using the tracker it passes here; the store keeps the compacted copy.
+        await super().save(compact(tracker, self.max_events))
         self._last_active[tracker.sender_id] = self._clock()
         self._schedule_sweep()
 
