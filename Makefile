@@ -99,6 +99,7 @@ bench: setup
 	$(PY) -m bench.eval --official
 	$(PY) -m bench.load
 	$(PY) -m bench.robustness
+	$(PY) -m bench.long_conversation
 
 clean:
 	rm -rf $(BUILD) models .pytest_cache
