@@ -21,6 +21,7 @@ from typing import Iterable, Optional
 
 import yaml
 
+from bot.insats_relevance import relevance
 from bot.safety import acute_topic, is_explicitly_acute, is_harmless_idiom
 from bot.spelling import normalise
 from catalogue import vocabulary as v
@@ -592,6 +593,7 @@ class Facts:
     describes_need: bool = False # reads as a description of a problem, not a detail ("jobbar heltid")
     explicit_who: bool = False   # names whom it is for outright ("det gäller", "för mig som mamma")
     asks_for_support: bool = False  # asks what there is ("vad finns det för henne då?", "kan någon hjälpa")
+    relevance: dict = field(default_factory=dict)  # {insats id: closeness of the words}, bot/insats_relevance.py
 
 
 # Asking what support there is: a new topic in such a message is a need, not a detail.
@@ -622,9 +624,10 @@ def _application_needs(t: str, intent: Optional[str], confidence: float) -> list
 
 
 def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = None,
-              known_for_vem: Optional[str] = None) -> Facts:
+              known_for_vem: Optional[str] = None, known_kommun: Optional[str] = None) -> Facts:
     """Facts in one message. `asked` is the question the bot just asked ("for_vem", "alder",
-    "barn_alder", "vem_alder" or None), so that a short answer is read as that answer."""
+    "barn_alder", "vem_alder" or None), so that a short answer is read as that answer.
+    `known_kommun`: the conversation's municipality, whose insatser the words are compared with."""
     parse = parse or {}
     intent = (parse.get("intent") or {}).get("name")
     confidence = float((parse.get("intent") or {}).get("confidence") or 0.0)
@@ -737,4 +740,7 @@ def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = No
         facts.questions.append("person")
     if intent == "behovsprovad_insats" and confidence >= 0.5 and not facts.application:
         facts.questions.append("ansoka")
+    if (facts.topics or facts.describes_need) and not answering and len(words) >= 3:
+        # Only a message about a need: "kostar det något?" says nothing about which insats fits.
+        facts.relevance = relevance(text, facts.kommun or known_kommun)
     return facts

@@ -61,6 +61,10 @@ class Profil:
     # exact age. Several children: one range each ("en 3-åring och en 7-åring" -> (3, 3), (7, 7)).
     alder_span: Optional[tuple[int, int]] = None
     barn_aldrar: tuple[tuple[int, int], ...] = ()
+    # How close the resident's own words are to each insats's description ((insats id, score),
+    # from bot/insats_relevance.py): orders insatser that fit equally well by topic, role and age.
+    # Never makes an insats fit that does not; the guide, which has no free text, leaves it empty.
+    relevans: tuple[tuple[str, float], ...] = ()
 
     def own_spans(self) -> tuple[tuple[int, int], ...]:
         """The asker's age as ranges (empty when unknown)."""
@@ -88,6 +92,8 @@ class Profil:
             raise ProfileError(f"Ämnet \"{okanda[0]}\" finns inte. Tillåtna ämnen: {', '.join(v.amnen())}.")
         if self.format not in (None, "grupp", "individuellt"):
             raise ProfileError(f"Formen \"{self.format}\" finns inte. Tillåtna: grupp, individuellt.")
+        if any(not isinstance(score, (int, float)) or score < 0 for _id, score in self.relevans):
+            raise ProfileError("Relevansen måste vara tal från 0 och uppåt.")
 
 
 @dataclass(frozen=True)
@@ -309,7 +315,14 @@ def _poang(insats: Insats, profil: Profil) -> tuple[float, list[str]]:
             skal.append(f"den finns på {profil.sprak}")
     if profil.for_vem == "mitt-barn" and insats.kategori == "foraldraprogram" and "foraldraskap" in profil.amnen:
         score += 0.5
+    if profil.relevans:
+        score += RELEVANCE_WEIGHT * min(1.0, dict(profil.relevans).get(insats.id, 0.0))
     return score, skal
+
+
+# Up to this much for the insats whose description is closest to the resident's words: about one
+# topic position (3.0 vs 2.0) or a role, so it reorders insatser that fit alike, and rarely more.
+RELEVANCE_WEIGHT = 2.0
 
 
 def _roll_skal(roller: set, asker: str) -> str:

@@ -28,6 +28,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot import interpreter
+from bot.insats_relevance import combine
 from bot.interpreter import UNKNOWN, Facts
 from catalogue.loader import default_catalogue
 from catalogue.rights import is_https_url, ratt_att_ansoka
@@ -111,6 +112,8 @@ def merge(state: State, facts: Facts, metadata_kommun: Optional[str]) -> Optiona
                 [a for a in new if a != facts.topics[0]]
             state.amnen = list(dict.fromkeys(state.amnen))[:3]
 
+    if facts.relevance:
+        state.relevans = combine(state.relevans, facts.relevance)
     if facts.for_vem and state.for_vem and state.for_vem != UNKNOWN and facts.for_vem != state.for_vem and \
             not (facts.explicit_who or facts.correction or facts.switch):
         facts.for_vem = None   # a person named in passing later ("min fru sover inte") is not a new asker
@@ -221,7 +224,8 @@ def respond(state: State, text: str, latest: dict) -> Reply:
         reply.say(replies.EMPTY)
         return reply
 
-    facts = interpreter.interpret(text, latest, asked=asked, known_for_vem=state.for_vem)
+    facts = interpreter.interpret(text, latest, asked=asked, known_for_vem=state.for_vem,
+                                  known_kommun=state.kommun or metadata.get("kommun"))
     note = merge(state, facts, metadata.get("kommun"))
 
     if facts.acute:

@@ -24,6 +24,12 @@ def _span(value: Any) -> Optional[tuple[int, int]]:
     return None
 
 
+def _scores(value: Any) -> dict:
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): float(s) for k, s in value.items() if isinstance(s, (int, float)) and s >= 0}
+
+
 @dataclass
 class State:
     """The facts gathered so far in the current need."""
@@ -41,6 +47,7 @@ class State:
     recommended: bool = False        # this need has had its recommendation (and was counted)
     visade: list[str] = field(default_factory=list)
     sida: int = 0
+    relevans: dict = field(default_factory=dict)   # {insats id: score}: numbers, never the words
     kontakt_url: Optional[str] = None   # from the message's metadata each turn; not a slot
 
     @classmethod
@@ -54,6 +61,7 @@ class State:
             alder_skipped=bool(slot("alder_skipped")), format=slot("format"), sprak=slot("sprak"),
             anonym=bool(slot("anonym")), asked=slot("asked"), asked_before=list(slot("asked_before") or []),
             recommended=bool(slot("recommended")), visade=list(slot("visade") or []), sida=int(slot("sida") or 0),
+            relevans=_scores(slot("relevans")),
         )
 
     def slots(self) -> dict:
@@ -63,7 +71,7 @@ class State:
             "barn_alder": [list(s) for s in self.barn_alder] or None, "alder_skipped": self.alder_skipped,
             "format": self.format, "sprak": self.sprak, "anonym": self.anonym, "asked": self.asked,
             "asked_before": self.asked_before, "recommended": self.recommended, "visade": self.visade,
-            "sida": float(self.sida),
+            "sida": float(self.sida), "relevans": self.relevans or None,
         }
 
     def new_need(self, keep_person: bool) -> None:
@@ -71,7 +79,7 @@ class State:
         if not keep_person:
             self.for_vem, self.alder, self.barn_alder, self.alder_skipped = None, None, [], False
         self.format, self.asked, self.asked_before, self.recommended = None, None, [], False
-        self.visade, self.sida = [], 0
+        self.visade, self.sida, self.relevans = [], 0, {}
 
     def unknown(self) -> tuple[str, ...]:
         missing = []
@@ -97,6 +105,7 @@ class State:
             anonym=self.anonym,
             format=self.format if self.format in ("grupp", "individuellt") else None,
             sprak=self.sprak,
+            relevans=tuple(self.relevans.items()),
         )
 
     def kommun_obj(self) -> Optional[Kommun]:
