@@ -96,6 +96,7 @@ def _print_editor_view(insats, kommun) -> None:
         ("dokumentation", f"{insats.dokumentation_regel}: {insats.dokumentation_text}"),
         ("anonymitet (invånare)", insats.anonymitet),
         ("att tänka på (invånare)", insats.att_tanka_pa or "–"),
+        ("lättläst sammanfattning (invånare)", insats.innehall_lattlast or "– (innehållet visas)"),
         ("källa (invånare)", insats.kalla.resident_text()),
         ("källfil (redaktör)", insats.kalla.editor_text()),
         ("anmärkning (redaktör)", insats.anmarkning or "–"),

@@ -120,6 +120,12 @@ class Insats:
     anmarkning: str = ""      # editor note: seed inconsistencies; never shown to residents
     att_tanka_pa: str = ""    # resident note, written for residents ("Att tänka på")
     alder_bekraftad: str = ""  # editor's reason why the ages in the text differ from villkor.alder/barn_alder
+    innehall_lattlast: str = ""  # the summary in easy-to-read Swedish (lättläst, issue 13.6); "" = none yet
+
+    def sammanfattning(self, lattlast: bool = False) -> str:
+        """The summary residents read: `innehall`, or with `lattlast` the easy-to-read version,
+        falling back to `innehall` while the municipality has not written one."""
+        return (self.innehall_lattlast or self.innehall) if lattlast else self.innehall
 
     @property
     def slug(self) -> str:

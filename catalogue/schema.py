@@ -21,9 +21,9 @@ KOMMUN_FALT = {"id", "namn", "namnd", "beslut", "bosattningsvillkor", "kontakt",
 INSATS_FALT = {
     "id", "namn", "behovsprovad", "kategori", "amnen", "for_vem", "malgrupp", "villkor", "innehall",
     "format", "omfattning", "metoder", "sprak", "utforare", "dokumentation", "kontakt", "kalla",
-    "anmarkning", "att_tanka_pa", "alder_bekraftad",
+    "anmarkning", "att_tanka_pa", "alder_bekraftad", "innehall_lattlast",
 }
-INSATS_KRAVS = INSATS_FALT - {"anmarkning", "sprak", "behovsprovad", "att_tanka_pa", "alder_bekraftad"}
+INSATS_KRAVS = INSATS_FALT - {"anmarkning", "sprak", "behovsprovad", "att_tanka_pa", "alder_bekraftad", "innehall_lattlast"}
 VILLKOR_FALT = {"alder", "barn_alder", "bosattning", "samtycke", "remiss", "ovrigt"}
 KONTAKT_FALT = {"namn", "telefon", "epost", "webb", "adress", "oppettider"}
 BESLUT_FALT = {"titel", "datum", "diarienummer", "lydelse"}
@@ -43,6 +43,10 @@ RESIDENT_FORBIDDEN = re.compile(
     r"\d{3}_[0-9a-f]{16}(?:\.txt)?|\b[a-z]+_[a-z0-9_]+\b|\b(?:malgrupp|innehall|anmarkning|bosattning|ovrigt|"
     r"sprak|utforare|behovsprovad|amnen|alder|for_vem|att_tanka_pa)\b"
 )
+
+# `innehall_lattlast` (issue 13.6): the summary in easy-to-read Swedish, short sentences. A longer
+# sentence is a warning, not an error: the editor decides, the text still loads.
+LATTLAST_MAX_ORD = 15
 
 # Ages written in a text: "över 18 år", "under 20 år", "8–19 år", "mellan 13 och 21 år", "15-åringar".
 AGE_IN_TEXT = re.compile(
@@ -292,8 +296,10 @@ class _Checker:
             self.text(insats, key, where, nonempty=True)
         for key in ("omfattning", "utforare", "anmarkning", "att_tanka_pa", "alder_bekraftad"):
             self.text(insats, key, where, required=key in ("omfattning", "utforare"))
-        for key in ("namn", "malgrupp", "innehall", "omfattning", "utforare", "att_tanka_pa", "metoder", "sprak"):
+        for key in ("namn", "malgrupp", "innehall", "omfattning", "utforare", "att_tanka_pa", "metoder", "sprak",
+                    "innehall_lattlast"):
             self.resident_text(insats, key, where)
+        self.lattlast(insats, where)
         self.text_list(insats, "metoder", where)
         self.text_list(insats, "sprak", where, required=False)
         villkor = self.mapping(insats, "villkor", where)
@@ -315,6 +321,24 @@ class _Checker:
             self.resident_text(kalla, "avsnitt", where)
         if isinstance(villkor, dict):
             self.age_check(insats, villkor, where)
+
+    def lattlast(self, insats: LineDict, where: str) -> None:
+        """The optional easy-to-read summary: text when given (an error otherwise), and a warning
+        for each sentence longer than LATTLAST_MAX_ORD words. Absent or empty, `innehall` is shown."""
+        if "innehall_lattlast" not in insats or insats["innehall_lattlast"] is None:
+            return
+        value = insats["innehall_lattlast"]
+        line = insats.line_of("innehall_lattlast")
+        if not isinstance(value, str):
+            self.error(line, f"{where}: \"innehall_lattlast\" ska vara text: sammanfattningen på lättläst svenska, "
+                       "inom citattecken om den innehåller kolon. Ta bort fältet om det inte finns någon lättläst text; "
+                       "då visas \"innehall\".")
+            return
+        for sentence in re.split(r"(?<=[.!?])\s+", value.strip()):
+            words = re.findall(r"\w+(?:[-–]\w+)*", sentence)
+            if len(words) > LATTLAST_MAX_ORD:
+                self.warn(line, f"{where}: en mening i \"innehall_lattlast\" har {len(words)} ord (\"{sentence[:40]}…\"). "
+                          f"Lättläst har korta meningar, högst {LATTLAST_MAX_ORD} ord och en sak i varje mening.")
 
     def age_check(self, insats: LineDict, villkor: LineDict, where: str) -> None:
         """Warns when the ages written in the insats's own name, målgrupp or villkor text do not

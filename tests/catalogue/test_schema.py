@@ -156,3 +156,41 @@ def test_a_seed_file_name_or_field_name_in_resident_text_is_an_error(broken_dir)
                               "    malgrupp: \"Vuxna, se 002_6d4ffd2d5a89017a.txt (barn_alder).\"\n")
     messages = [str(p) for p in validate_file(_write(broken_dir, "sala.yml", body))]
     assert any(m.startswith("sala.yml:15: ") and "visas för invånare" in m for m in messages), messages
+
+
+# -- issue 13.6: the summary in easy-to-read Swedish (innehall_lattlast) ------------------------
+
+LATT_KOMMUN = AGE_KOMMUN.replace("    malgrupp: Vuxna över 18 år som vill prata om sitt spelande.\n", "    malgrupp: Vuxna\n")
+
+
+def test_a_lattlast_summary_that_is_not_text_is_refused_in_swedish(broken_dir):
+    body = LATT_KOMMUN.replace("    innehall: Text\n", "    innehall: Text\n    innehall_lattlast: [Kort, mening]\n")
+    path = _write(broken_dir, "sala.yml", body)
+    messages = [str(p) for p in validate_file(path)]
+    assert any(m.startswith("sala.yml:20: ") and "\"innehall_lattlast\" ska vara text" in m
+               and "då visas \"innehall\"" in m for m in messages), messages
+    with pytest.raises(CatalogueError):
+        load_catalogue(broken_dir)
+
+
+def test_a_lattlast_summary_loads_and_long_sentences_are_warned_about(broken_dir):
+    from catalogue.schema import check_file
+    long = " ".join(["ord"] * 16) + "."
+    body = LATT_KOMMUN.replace("    innehall: Text\n", f"    innehall: Text\n    innehall_lattlast: \"Kort mening. {long}\"\n")
+    errors, warnings = check_file(_write(broken_dir, "sala.yml", body))
+    assert errors == []
+    said = [str(w) for w in warnings if "innehall_lattlast" in w.message]
+    assert len(said) == 1 and said[0].startswith("sala.yml:20: ") and "16 ord" in said[0] and "högst 15" in said[0]
+    insats = load_catalogue(broken_dir).insats("sala/testinsats")
+    assert insats.sammanfattning(lattlast=True) == f"Kort mening. {long}" and insats.sammanfattning() == "Text"
+
+
+def test_without_a_lattlast_summary_the_normal_one_is_shown(broken_dir):
+    _write(broken_dir, "sala.yml", LATT_KOMMUN)
+    insats = load_catalogue(broken_dir).insats("sala/testinsats")
+    assert insats.innehall_lattlast == "" and insats.sammanfattning(lattlast=True) == "Text"
+
+
+def test_a_field_name_in_the_lattlast_summary_is_an_error(broken_dir):
+    body = LATT_KOMMUN.replace("    innehall: Text\n", "    innehall: Text\n    innehall_lattlast: \"Se barn_alder.\"\n")
+    assert any("visas för invånare" in p.message for p in validate_file(_write(broken_dir, "sala.yml", body)))

@@ -1,0 +1,47 @@
+"""The easy-to-read summaries (issue 13.6): every insats of the covered municipality has one, and
+each says only what the insats's own catalogue fields say (no new number, no lost legal reference)."""
+import re
+
+import pytest
+
+from catalogue.loader import default_catalogue
+from catalogue.schema import LATTLAST_MAX_ORD, warnings_all
+
+# The municipality whose insatser all have a lättläst summary (README: how much is covered).
+LATTLAST_KOMMUN = "mellerud"
+LAGRUM = re.compile(r"\d+ kap\. \d+ §")
+
+
+def own_text(insats) -> str:
+    vil = insats.villkor
+    parts = [insats.namn, insats.malgrupp, insats.innehall, insats.omfattning, insats.anonymitet,
+             vil.bosattning_text, vil.samtycke_text, *vil.ovrigt, *insats.metoder,
+             vil.alder.text() if vil.alder.angivet else "", vil.barn_alder.text() if vil.barn_alder.angivet else ""]
+    return " ".join(parts)
+
+
+INSATSER = default_catalogue().kommun(LATTLAST_KOMMUN).insatser
+
+
+def test_every_insats_of_the_covered_municipality_has_one():
+    assert INSATSER and [i.id for i in INSATSER if not i.innehall_lattlast] == []
+
+
+@pytest.mark.parametrize("insats", INSATSER, ids=lambda i: i.slug)
+def test_it_adds_no_number_and_keeps_every_legal_reference(insats):
+    easy, own = insats.innehall_lattlast, own_text(insats)
+    assert set(re.findall(r"\d+", easy)) <= set(re.findall(r"\d+", own)), "a number not in the catalogue"
+    assert LAGRUM.findall(insats.innehall) == LAGRUM.findall(easy)
+    assert "@" not in easy and "http" not in easy  # no contact of its own
+
+
+def test_its_sentences_are_short():
+    assert [str(w) for w in warnings_all() if "innehall_lattlast" in w.message] == []
+    for insats in INSATSER:
+        for sentence in re.split(r"(?<=[.!?])\s+", insats.innehall_lattlast):
+            assert len(sentence.split()) <= LATTLAST_MAX_ORD, sentence
+
+
+def test_elsewhere_the_normal_summary_stands_in():
+    other = next(i for i in default_catalogue().alla_insatser() if not i.innehall_lattlast)
+    assert other.sammanfattning(lattlast=True) == other.innehall
