@@ -80,6 +80,8 @@ def kort(rek: Rekommendation, kommun: Kommun) -> dict:
         "id": rek.insats.id,
         "namn": rek.insats.namn,
         "varfor": rek.varfor,
+        # the insats's summary in easy-to-read Swedish (issue 13.6), for the widget's "Lättläst" switch
+        "lattlast": rek.insats.sammanfattning(lattlast=True),
         "villkor": [{"text": s.text, "status": s.status} for s in rek.villkor],
         "anonymitet": rek.anonymitet,
         "kontakt": kontakt_text(rek.insats, kommun),

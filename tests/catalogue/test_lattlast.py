@@ -45,3 +45,16 @@ def test_its_sentences_are_short():
 def test_elsewhere_the_normal_summary_stands_in():
     other = next(i for i in default_catalogue().alla_insatser() if not i.innehall_lattlast)
     assert other.sammanfattning(lattlast=True) == other.innehall
+
+
+def test_the_bots_cards_carry_it_for_the_widget():
+    from bot.actions.replies import rekommendation_svar
+    from catalogue.routing import Profil, route
+
+    catalogue = default_catalogue()
+    res = route(Profil(kommun=LATTLAST_KOMMUN, for_vem="sig", alder=16, amnen=("beroende",)), catalogue)
+    cards = rekommendation_svar(res)[1]["insatser"]
+    assert cards and all(c["lattlast"] == catalogue.insats(c["id"]).innehall_lattlast for c in cards)
+    other = next(i for i in catalogue.alla_insatser() if not i.innehall_lattlast and not i.behovsprovad)
+    res = route(Profil(kommun=other.kommun, for_vem="sig", amnen=other.amnen[:1]), catalogue)
+    assert all(c["lattlast"] == catalogue.insats(c["id"]).sammanfattning(lattlast=True) for c in rekommendation_svar(res)[1]["insatser"])
