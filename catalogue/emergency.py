@@ -15,6 +15,7 @@ class Nodnummer:
     nummer: str
     nar: str
     kalla: str
+    nar_lattlast: str = ""  # `nar` in easy-to-read Swedish (issue 13.6); "" = show `nar`
 
 
 @lru_cache(maxsize=1)

@@ -14,13 +14,14 @@ from .emergency import nodnummer
 from .models import Kommun
 
 
-def _nationella_nummer() -> str:
+def _nationella_nummer(lattlast: bool = False) -> str:
     """'112 (...), Mind Självmordslinjen 90101, ...' from _nodinformation.yml, in its order."""
     nummer = nodnummer()
     first, rest = nummer[0], nummer[1:]
-    text = f"Om någon är i fara just nu: ring {first.nummer}."
+    text = f"Är någon i fara just nu? Ring {first.nummer}." if lattlast else f"Om någon är i fara just nu: ring {first.nummer}."
     if rest:
-        text += " Andra nationella nummer: " + ", ".join(f"{n.namn} {n.nummer}" for n in rest) + "."
+        text += (" Andra nummer för hela landet: " if lattlast else " Andra nationella nummer: ") + ", ".join(
+            f"{n.namn} {n.nummer}" for n in rest) + "."
     return text
 
 
@@ -30,13 +31,15 @@ def kontakt_saknas(kommun: Kommun) -> bool:
     return not (k.telefon or k.epost or k.webb)
 
 
-def kontaktvag(kommun: Kommun, kontakt_url: Optional[str] = None, nationella: bool = True) -> str:
+def kontaktvag(kommun: Kommun, kontakt_url: Optional[str] = None, nationella: bool = True,
+               lattlast: bool = False) -> str:
     """How to reach the municipality's social services, in one or two Swedish sentences.
 
     `kontakt_url` is a contact page given by the site that embeds the widget (data-kontakt-url);
     it is used only when it is an https address, and it comes before the catalogue's web address.
     `nationella=False` leaves the national numbers out of the not-yet-added text, for places that
     show them beside it anyway (the result cards, above the page's emergency box).
+    `lattlast` gives the same facts in easy-to-read Swedish (issue 13.6).
     """
     k = kommun.kontakt
     parts = []
@@ -49,9 +52,13 @@ def kontaktvag(kommun: Kommun, kontakt_url: Optional[str] = None, nationella: bo
         parts.append(webb)
     if parts:
         return f"Kontakta socialtjänsten i {kommun.namn}: {', '.join(parts)}."
-    text = (f"{kommun.namn} har ännu inte lagt in sina kontaktuppgifter här. Fråga efter socialtjänsten "
-            "hos kommunens växel eller kontaktcenter.")
-    return text + " " + _nationella_nummer() if nationella else text
+    if lattlast:
+        text = (f"{kommun.namn} har inte lagt in sina kontaktuppgifter här än. Ring kommunens växel eller "
+                "kontaktcenter. Fråga efter socialtjänsten.")
+    else:
+        text = (f"{kommun.namn} har ännu inte lagt in sina kontaktuppgifter här. Fråga efter socialtjänsten "
+                "hos kommunens växel eller kontaktcenter.")
+    return text + " " + _nationella_nummer(lattlast) if nationella else text
 
 
 def is_https_url(url: Optional[str]) -> bool:
@@ -64,13 +71,26 @@ _PROVAD = "få din ansökan prövad (11 kap. 1 § socialtjänstlagen)"
 _INFORMERA = "Den som ger en insats utan behovsprövning ska informera dig om den rätten (11 kap. 6 §)."
 
 
-def ratt_att_ansoka_kort() -> str:
+# The same rights in easy-to-read Swedish (issue 13.6): one idea per sentence, the same legal references.
+_PROVAD_LATTLAST = "Socialtjänsten ska då pröva din ansökan (11 kap. 1 § socialtjänstlagen)."
+_INFORMERA_LATTLAST = "Den som ger dig stöd utan ansökan ska berätta det för dig (11 kap. 6 §)."
+
+
+def ratt_att_ansoka_kort(lattlast: bool = False) -> str:
     """The right to apply in one sentence, for a card view with "Läs mer" (issue 13)."""
+    if lattlast:
+        return f"Du har alltid rätt att ansöka om stöd hos socialtjänsten. {_PROVAD_LATTLAST}"
     return f"Du har alltid rätt att ansöka om stöd hos socialtjänsten och {_PROVAD}."
 
 
-def ratt_att_ansoka(kommun: Kommun, kontakt_url: Optional[str] = None) -> str:
+def ratt_att_ansoka(kommun: Kommun, kontakt_url: Optional[str] = None, lattlast: bool = False) -> str:
     """The right to apply, with how to reach this municipality's social services."""
+    if lattlast:
+        return (
+            f"Du har alltid rätt att ansöka om stöd hos socialtjänsten. {_PROVAD_LATTLAST} Det gäller också om du "
+            "inte uppfyller villkoren för stöd utan ansökan. Det gäller också om inget här passar dig. "
+            f"{_INFORMERA_LATTLAST} " + kontaktvag(kommun, kontakt_url, lattlast=True)
+        )
     return (
         f"Du har alltid rätt att ansöka om insatser hos socialtjänsten och {_PROVAD}, också om du inte "
         "uppfyller villkoren för en insats utan behovsprövning, eller om inget här passar. "

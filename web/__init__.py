@@ -93,6 +93,9 @@ def create_app(config: Optional[dict] = None) -> Flask:
     from .helpers import init_templates
     init_templates(app)
 
+    from . import lattlast
+    lattlast.init_app(app)
+
     from .pages import bp as pages_bp
     from .chat import bp as chat_bp
     from .guide import bp as guide_bp

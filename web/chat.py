@@ -9,7 +9,8 @@ never has to ask which municipality the page belongs to. Nothing of the request 
 
 GET /api/kommun/<kommun> gives the widget what it shows before the first message (the
 municipality's name, the guide's address, how to contact the social services, in full and as the
-short line the widget keeps in view).
+short line the widget keeps in view), and the lättläst versions of the texts it takes from here
+(issue 13.6: the contact line and the right to apply), so its "Lättläst" switch works locally.
 
 Availability (issue 12): at most RASA_MAX_CONCURRENT calls to Rasa are in flight from this
 process; when they are all taken the resident gets an immediate 503 ("Många skriver just nu")
@@ -33,7 +34,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 
 from bot.redaction import redact
 from catalogue.loader import CatalogueError
-from catalogue.rights import is_https_url, kontaktvag
+from catalogue.rights import is_https_url, kontaktvag, ratt_att_ansoka, ratt_att_ansoka_kort
 
 from . import rasa_pool
 from .errors import Fel
@@ -259,7 +260,7 @@ def chatt():
     return jsonify(replies)
 
 
-def kontakt_kort(kommun, kontakt_url=None) -> str:
+def kontakt_kort(kommun, kontakt_url=None, lattlast: bool = False) -> str:
     """The municipality's contact in the fewest words, for the line the widget always shows: the
     phone number and the web address (the embedding site's https contact page first), else the
     e-mail, else the plain statement that they have not been added (catalogue.rights.kontaktvag
@@ -269,6 +270,8 @@ def kontakt_kort(kommun, kontakt_url=None) -> str:
     parts = [p for p in (k.telefon and f"telefon {k.telefon}", webb) if p] or ([f"e-post {k.epost}"] if k.epost else [])
     if parts:
         return f"Socialtjänsten i {kommun.kort_namn}: {', '.join(parts)}"
+    if lattlast:
+        return "Här finns inga kontaktuppgifter till socialtjänsten än. Ring kommunens växel."
     return "Socialtjänstens kontaktuppgifter saknas här ännu. Fråga kommunens växel."
 
 
@@ -287,4 +290,9 @@ def kommun_info(kommun):
         "kontakt": kontaktvag(k),
         "kontaktKort": kontakt_kort(k, kontakt_url),
         "maxTecken": int(current_app.config["CHATT_MAX_TECKEN"]),
+        "lattlast": {
+            "kontaktKort": kontakt_kort(k, kontakt_url, lattlast=True),
+            "rattAttAnsoka": {"kort": ratt_att_ansoka_kort(lattlast=True),
+                              "mer": ratt_att_ansoka(k, kontakt_url, lattlast=True)},
+        },
     })

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from typing import Optional
-from urllib.parse import urlencode
-
 from flask import Blueprint, current_app, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
@@ -23,6 +21,7 @@ from catalogue.routing import MAX_ALDER, SAMTYCKESALDER, Profil, ProfileError, r
 from catalogue.models import Kommun
 
 from .helpers import catalogue, kommun_or_404
+from .lattlast import med  # the URL may already carry ?lattlast=1
 from .security import one_time_tokens, rate_limiter
 
 bp = Blueprint("guide", __name__)
@@ -185,7 +184,7 @@ def parse(args: MultiDict, kommun: Kommun) -> Svar:
 def _steg_sida(kommun: Kommun, svar: Svar, steg: int, fel: str = "", status: int = 200):
     tillbaka = None
     if steg > 1:
-        tillbaka = url_for("guide.steg", kommun=kommun.id) + "?" + urlencode(svar.params(ANTAL_STEG) + [("steg", str(steg - 1))])
+        tillbaka = med(url_for("guide.steg", kommun=kommun.id), svar.params(ANTAL_STEG) + [("steg", str(steg - 1))])
     return render_template(
         "guide/steg.html", kommun=kommun, svar=svar, steg=steg, antal=ANTAL_STEG, fel=fel,
         dolda=svar.params(steg - 1) + ([(TOKEN_FIELD, current_app.extensions["guide_tokens"].issue())]
@@ -230,6 +229,6 @@ def resultat(kommun):
         statistics.record(kommun=k.id, kanal="guide", amne=svar.amnen[0] if svar.amnen else None, intent="guide",
                           utfall="inget_passade" if res.inget_passar else "rekommenderat",
                           db_path=current_app.config.get("STATISTIK_DB"))
-    andra = url_for("guide.steg", kommun=k.id) + "?" + urlencode(svar.params() + [("steg", "1")])
+    andra = med(url_for("guide.steg", kommun=k.id), svar.params() + [("steg", "1")])
     return render_template("guide/resultat.html", kommun=k, svar=svar, res=res, andra=andra,
                            format_val=FORMAT_VAL, aldersfragor=ALDERSFRAGOR.get(svar.for_vem or "", []))
