@@ -22,7 +22,7 @@ from typing import Iterable, Optional
 import yaml
 
 from bot.insats_relevance import relevance
-from bot.safety import acute_topic, is_explicitly_acute, is_harmless_idiom
+from bot.safety import DANGER_WITH_PATTERN, acute_topic, is_acute, is_harmless_idiom
 from bot.spelling import normalise
 from catalogue import vocabulary as v
 from catalogue.loader import default_catalogue
@@ -643,8 +643,9 @@ def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = No
     facts.english = is_english(text)
     facts.correction = bool(_CORRECTION.search(t))
     facts.skipped = bool(_SKIP.search(t)) and short
-    facts.acute = is_explicitly_acute(text) or (intent == "akut_fara" and confidence >= 0.5
-                                                and not is_harmless_idiom(text))
+    danger = parse.get("danger")   # bot/nlu/danger_classifier.py; None without a trained model
+    facts.acute = is_acute(text, danger) or (intent == "akut_fara" and confidence >= 0.5 and not is_harmless_idiom(text)
+                                             and (danger is None or danger >= DANGER_WITH_PATTERN))
 
     # ages
     mentions = ages_in(text)

@@ -18,13 +18,10 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
-import joblib
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -32,13 +29,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline, make_union
 
+from bot.nlu.sklearn_component import SklearnComponent
 from bot.paths import ROOT
 from catalogue.store import topics_in
 from catalogue.text import fold
 
 logger = logging.getLogger(__name__)
-
-_FILE = "tfidf_intent_classifier.joblib"
 
 
 def words_with_topics(text: str) -> str:
@@ -79,23 +75,11 @@ def resident_examples(folder: Path) -> list[tuple[str, str]]:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class TfidfIntentClassifier(GraphComponent):
-    @staticmethod
-    def get_default_config() -> Dict[str, Any]:
-        return {"C": 10.0, "char_min_ngram": 1, "char_max_ngram": 4, "max_iter": 3000,
-                "random_state": 2025, "ranking_length": 10, "resident_messages": None}
-
-    def __init__(self, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 pipeline: Optional[Any] = None) -> None:
-        self.config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
-        self.pipeline = pipeline
-
-    @classmethod
-    def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "TfidfIntentClassifier":
-        return cls(config, model_storage, resource)
+class TfidfIntentClassifier(SklearnComponent):
+    FILE = "tfidf_intent_classifier.joblib"
+    MISSING = "ingen tränad modell hittades; inga intents sätts"
+    DEFAULTS = {"C": 10.0, "char_min_ngram": 1, "char_max_ngram": 4, "max_iter": 3000,
+               "random_state": 2025, "ranking_length": 10, "resident_messages": None}
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
@@ -107,22 +91,7 @@ class TfidfIntentClassifier(GraphComponent):
             extra = resident_examples(ROOT / self.config["resident_messages"])
             texts += [t for t, _ in extra]
             intents += [i for _, i in extra]
-        self.pipeline = build_pipeline(self.config)
-        self.pipeline.fit(texts, intents)
-        with self._model_storage.write_to(self._resource) as directory:
-            joblib.dump(self.pipeline, Path(directory) / _FILE)
-        return self._resource
-
-    @classmethod
-    def load(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "TfidfIntentClassifier":
-        pipeline = None
-        try:
-            with model_storage.read_from(resource) as directory:
-                pipeline = joblib.load(Path(directory) / _FILE)
-        except (ValueError, FileNotFoundError):
-            logger.warning("TfidfIntentClassifier: ingen tränad modell hittades; inga intents sätts.")
-        return cls(config, model_storage, resource, pipeline)
+        return self.save(build_pipeline(self.config).fit(texts, intents))
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self.pipeline is None:

@@ -1,7 +1,8 @@
 """Last NLU step before the fallback classifier: safety and privacy signals on the whole message.
 
-- Explicit acute danger ("jag tänker ta livet av mig") → intent akut_fara, whatever the
-  classifier said; a harmless idiom ("kan ni slå gräset") never stays akut_fara.
+- Acute danger (bot/safety.is_acute: the danger classifier's probability, with the patterns)
+  → intent akut_fara, whatever the topic classifier said; a harmless idiom ("kan ni slå gräset")
+  or a message the danger classifier finds harmless never stays akut_fara.
 - A redaction placeholder in the text → an entity `personuppgift` (so the bot can say that it
   does not need such data), and intent `personuppgift` when nothing else was written.
 - A message in another script or plainly in English → intent annat_sprak.
@@ -19,7 +20,8 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.redaction import PLATSHALLARE, har_platshallare
-from bot.safety import is_explicitly_acute, is_harmless_idiom
+from bot.nlu.danger_classifier import DANGER
+from bot.safety import DANGER_WITH_PATTERN, is_acute, is_harmless_idiom
 
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _LATIN = re.compile(r"[a-zA-ZåäöÅÄÖéüÉÜ]")
@@ -76,9 +78,12 @@ class SafetySignals(GraphComponent):
                         message.set(INTENT, others[0], add_to_output=True)
                         message.set(INTENT_RANKING_KEY, others, add_to_output=True)
                         intent = others[0].get("name")
-            if is_explicitly_acute(text):
+            danger = message.get(DANGER)
+            if is_acute(text, danger):
                 _set_intent(message, "akut_fara")
-            elif intent == "akut_fara" and is_harmless_idiom(text):
+            elif intent == "akut_fara" and (is_harmless_idiom(text) or
+                                            (danger is not None and danger < DANGER_WITH_PATTERN)):
+                # the topic classifier's akut_fara alone, against the danger classifier: no alarm
                 _set_intent(message, "out_of_scope")
             elif other_language(text):
                 _set_intent(message, "annat_sprak")
