@@ -168,10 +168,6 @@ def test_every_easy_text_is_used_by_a_page():
     assert unused == [], "remove these from web/lattlast.py TEXTER"
 
 
-def test_the_widget_says_the_same_easy_statistics_sentence():
-    assert STATISTIK_LATTLAST in (WEB / "static" / "widget.js").read_text(encoding="utf-8")
-
-
 def test_the_widget_gets_the_lattlast_right_to_apply_and_contact_line(client):
     data = client.get(f"/api/kommun/{LL}").get_json()
     kommun = default_catalogue().kommun(LL)
