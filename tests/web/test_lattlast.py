@@ -16,7 +16,7 @@ from web.guide import ALDERSFRAGOR, FORMAT_VAL
 from web.lattlast import STATISTIK_LATTLAST, TEXTER
 from web_testkit import text_of
 
-LL = "mellerud"  # every insats of it has a lättläst summary (tests/catalogue/test_lattlast.py)
+LL = "mellerud"  # every insats of it has a lättläst summary (tests/catalogue/test_lattlast_field.py)
 WEB = Path(__file__).resolve().parents[2] / "web"
 INSATSER = default_catalogue().kommun(LL).insatser
 # vocabulary labels are shown as they are ("Föräldraprogram", "I grupp" on an insats page)
