@@ -15,7 +15,7 @@ MODEL     := models/insatsguiden.tar.gz
 CHROMIUM  := /usr/bin/chromium
 AXE       := tests/browser/node_modules/axe-core/axe.min.js
 
-CATALOGUE_SRC := $(wildcard catalogue/data/*.yml) $(wildcard catalogue/*.py)
+CATALOGUE_SRC := $(wildcard catalogue/data/*.yml) $(wildcard catalogue/insatskatalog/*.py)
 TRAIN_SRC     := config.yml catalogue/data/_amnen.yml $(wildcard bot/nlu/*.py) $(wildcard nlu_data/residents/*.jsonl) $(wildcard nlu_data/acute/*.jsonl) $(shell find bot/domain bot/data nlu_data/train -name "*.yml" 2>/dev/null)
 
 # Lint the whole tree; check the format of the files written in ruff's format so far (pyproject.toml).
@@ -48,7 +48,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	touch $@ && echo "    klart ($$(( $$(date +%s) - start )) s)"
 
 $(CATALOGUE_DB): $(VENV)/.installed $(CATALOGUE_SRC)
-	$(call step,katalogen: validerar och bygger $@,$(PY) -m catalogue validate && $(PY) -m catalogue build --db $@)
+	$(call step,katalogen: validerar och bygger $@,$(PY) -m insatskatalog validate && $(PY) -m insatskatalog build --db $@)
 
 $(SPACY_SV)/.built: $(VENV)/.installed bot/spacy_sv.py
 	$(call step,svensk spaCy-pipeline ($(SPACY_SV)),$(PY) -m bot.spacy_sv $(SPACY_SV) && touch $@)
@@ -70,7 +70,7 @@ $(AXE): tests/browser/package.json
 setup: $(CATALOGUE_DB) $(SPACY_SV)/.built $(MODEL)
 
 validate: $(VENV)/.installed
-	$(PY) -m catalogue validate
+	$(PY) -m insatskatalog validate
 
 run: setup
 	$(PY) -m bot.stack

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from bench.metrics import normalize
-from catalogue.loader import default_catalogue
+from insatskatalog.loader import default_catalogue
 
 OUT = Path(__file__).parent / "blind"
 

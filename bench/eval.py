@@ -38,9 +38,9 @@ from typing import Optional
 
 from bench.metrics import hit_at, rate
 from bot.paths import ROOT
-from catalogue.loader import default_catalogue
-from catalogue.store import DEFAULT_DB, build, open_db, search
-from catalogue.text import fold
+from insatskatalog.loader import default_catalogue
+from insatskatalog.store import DEFAULT_DB, build, open_db, search
+from insatskatalog.text import fold
 
 RESULTS = ROOT / "bench" / "results"
 MAX_SIMULATED_ANSWERS = 4

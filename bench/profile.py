@@ -15,7 +15,7 @@ timers, so every stage is measured inside the real message handling:
 - total_ms        Agent.handle_message, end to end inside Rasa
 and, outside Rasa: the web tier's own cost per message (`/api/chatt` with a stand-in Rasa that
 answers at once: validation, redaction, JSON), redaction alone, and routing alone
-(catalogue.routing.route for the conversation's profile).
+(insatskatalog.routing.route for the conversation's profile).
 
 Usage: python -m bench.profile [--out bench/results/profile.json] [--rounds 3]
 Traffic only to 127.0.0.1; bounded in count and time.
@@ -140,8 +140,8 @@ def web_overhead(n: int = 200) -> float:
 
 def small_costs() -> dict:
     from bot.redaction import redact
-    from catalogue.loader import default_catalogue
-    from catalogue.routing import Profil, route
+    from insatskatalog.loader import default_catalogue
+    from insatskatalog.routing import Profil, route
 
     cat = default_catalogue()
     text = "jag heter Anna, min son är 15 och röker på, ring mig på 070-123 45 67"

@@ -24,7 +24,7 @@ from sanic.request import Request
 
 from bot import rasa_speedups
 from bot.redaction import redact
-from catalogue.rights import is_https_url
+from insatskatalog.rights import is_https_url
 
 logger = logging.getLogger(__name__)
 rasa_speedups.install()   # Rasa loads this module in every `rasa run` of the project (bot/credentials.yml)

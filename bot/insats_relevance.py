@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from catalogue.loader import default_catalogue
-from catalogue.text import fold
+from insatskatalog.loader import default_catalogue
+from insatskatalog.text import fold
 
 KEEP = 12            # ids kept per message: enough for every topic's candidates
 # Cosine similarities at or below NOISE are chance (a few shared n-grams of common words); above

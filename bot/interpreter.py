@@ -24,10 +24,10 @@ import yaml
 from bot.insats_relevance import relevance
 from bot.safety import DANGER_WITH_PATTERN, acute_topic, is_acute, is_harmless_idiom
 from bot.spelling import normalise
-from catalogue import vocabulary as v
-from catalogue.loader import default_catalogue
-from catalogue.store import topics_in
-from catalogue.text import fold
+from insatskatalog import vocabulary as v
+from insatskatalog.loader import default_catalogue
+from insatskatalog.store import topics_in
+from insatskatalog.text import fold
 
 UNKNOWN = "okant"  # the resident chose not to say
 Span = tuple[int, int]

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import yaml
 
-from catalogue import vocabulary as v
-from catalogue.loader import default_catalogue
-from catalogue.text import fold
+from insatskatalog import vocabulary as v
+from insatskatalog.loader import default_catalogue
+from insatskatalog.text import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "nlu_data" / "train" / "amnen_lookups.yml"

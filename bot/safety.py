@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from catalogue.text import fold
+from insatskatalog.text import fold
 
 # Patterns are written without å/ä/ö because the text is folded first ("dö" → "do").
 _AKUT = [

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from catalogue import vocabulary as v
-from catalogue.text import fold
+from insatskatalog import vocabulary as v
+from insatskatalog.text import fold
 
 _WORD = re.compile(r"[a-z0-9]+|[^a-z0-9]+")
 _TOP_WORDS = 60000

@@ -39,7 +39,7 @@ SERVER_FIXTURES = {"postgres_server", "pg_database", "redis_server"}
 # scrypt hashes). Measured on 2 cores; each is more than about 5 s.
 SLOW = {
     "catalogue/test_store_and_cli.py", "catalogue/test_schema.py", "catalogue/test_contact.py",
-    "catalogue/test_explosion_compat.py", "web/test_staff.py", "web/test_staff_login.py",
+    "catalogue/test_regular_install.py", "web/test_staff.py", "web/test_staff_login.py",
     "web/test_staff_differencing.py", "web/test_availability_chat.py", "web/test_availability_server.py",
     "bot/test_phrasings.py",
 }
@@ -230,7 +230,7 @@ def postgres_server():
     workdir = Path(tempfile.mkdtemp(prefix="insatsguiden-pg-"))
     server = PostgresServer(workdir, fast=True, log=workdir / "postgres.log").start()
     yield server
-    from catalogue import database
+    from insatskatalog import database
     database.close_pools()
     server.stop()
     import shutil
@@ -240,7 +240,7 @@ def postgres_server():
 @pytest.fixture
 def pg_database(postgres_server):
     """The URL of a new, empty PostgreSQL database of its own for one test."""
-    from catalogue import database
+    from insatskatalog import database
 
     url = postgres_server.create_database("t" + uuid.uuid4().hex[:16])
     yield url
@@ -271,7 +271,7 @@ def redis_server(tmp_path):
 
 def table_names(target) -> list[str]:
     """The tables in a statistics or staff database, on either backend."""
-    from catalogue import database
+    from insatskatalog import database
 
     conn = database.connect(target, "", "") if not database.is_postgres(target) else None
     if conn is not None:
@@ -290,7 +290,7 @@ def table_names(target) -> list[str]:
 
 def column_names(target, table: str) -> list[str]:
     """A table's columns in order, on either backend."""
-    from catalogue import database
+    from insatskatalog import database
 
     if not database.is_postgres(target):
         conn = database.connect(target, "", "")
@@ -310,7 +310,7 @@ def column_names(target, table: str) -> list[str]:
 
 def query(target, sql: str, params=()) -> list[tuple]:
     """Rows of one select on either backend (`?` placeholders)."""
-    from catalogue import database
+    from insatskatalog import database
 
     conn = database.connect(target, "", "")
     try:

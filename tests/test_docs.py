@@ -53,7 +53,8 @@ def module_commands() -> list[str]:
     """Every module that runs as `python -m …`: a package's __main__ or a module with a main guard."""
     out = []
     for path in python_files():
-        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        # catalogue/insatskatalog/ is the package insatskatalog (pyproject.toml package-dir)
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts).removeprefix("catalogue.")
         if path.name == "__main__.py":
             out.append(module.removesuffix(".__main__"))
         elif any(isinstance(n, ast.If) and "__main__" in ast.unparse(n.test) for n in ast.parse(path.read_text()).body):
@@ -70,7 +71,7 @@ def test_every_module_command_is_documented(module):
 
 
 def catalogue_subcommands() -> list[str]:
-    from catalogue.cli import _parser
+    from insatskatalog.cli import _parser
 
     (sub,) = [a for a in _parser()._actions if a.__class__.__name__ == "_SubParsersAction"]
     return list(sub.choices)
@@ -78,7 +79,7 @@ def catalogue_subcommands() -> list[str]:
 
 @pytest.mark.parametrize("command", catalogue_subcommands())
 def test_every_catalogue_subcommand_is_documented(command):
-    assert re.search(rf"python -m catalogue (\S+\|)*{command}\b", DOCS), f"python -m catalogue {command}"
+    assert re.search(rf"python -m insatskatalog (\S+\|)*{command}\b", DOCS), f"python -m insatskatalog {command}"
 
 
 @pytest.fixture(scope="module")

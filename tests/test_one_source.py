@@ -3,11 +3,11 @@
 Each vocabulary has one home; everything else imports it. The checks read the code as text and as
 syntax trees (no import, no model), so they run in `make test-fast`:
 
-- municipality ids: `catalogue.vocabulary.KOMMUN_IDS`; names: the data files (`kommun.namn`)
-- who the help is for: `catalogue.vocabulary.PROFIL_FOR` (a mapping keyed by it must cover it all)
-- the consent age: `catalogue.routing.SAMTYCKESALDER` (templates get it as a global)
-- the right to apply: `catalogue.rights`
-- reading the counters: `catalogue.statistics.read_counts` (the only SQL on `rakneverk` outside the recorder)
+- municipality ids: `insatskatalog.vocabulary.KOMMUN_IDS`; names: the data files (`kommun.namn`)
+- who the help is for: `insatskatalog.vocabulary.PROFIL_FOR` (a mapping keyed by it must cover it all)
+- the consent age: `insatskatalog.routing.SAMTYCKESALDER` (templates get it as a global)
+- the right to apply: `insatskatalog.rights`
+- reading the counters: `insatskatalog.statistics.read_counts` (the only SQL on `rakneverk` outside the recorder)
 - the client-address limiter: `web.security.RateLimiter` (salted HMAC keys, in memory)
 
 KNOWN lists the copies that remain in files other engineers are changing now, each with what
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from catalogue import vocabulary as v
+from insatskatalog import vocabulary as v
 
 ROOT = Path(__file__).resolve().parent.parent
 CODE_DIRS = ("catalogue", "bot", "web", "bench")
@@ -43,7 +43,7 @@ KNOWN = {
         "samtyckesalder",
     ): "the 'under 15' button ranges from SAMTYCKESALDER",
     (
-        "catalogue/routing.py",
+        "catalogue/insatskatalog/routing.py",
         "profil_for",
     ): "_PLAUSIBLE_FOR_VEM from PROFIL_FOR; validate() against PROFIL_FOR",
     ("bench/robustness.py", "kommun_ids"): "KOMMUNER = tuple(sorted(v.KOMMUN_IDS))",
@@ -133,11 +133,11 @@ def test_municipality_ids_are_listed_only_in_the_vocabulary():
     found = [
         f"{rel(p)}:{n.lineno}"
         for p, tree in python_trees()
-        if rel(p) != "catalogue/vocabulary.py"
+        if rel(p) != "catalogue/insatskatalog/vocabulary.py"
         for n, values in literal_collections(tree)
         if len(values & ids) >= 2
     ]
-    assert findings("kommun_ids", found) == [], "use catalogue.vocabulary.KOMMUN_IDS"
+    assert findings("kommun_ids", found) == [], "use insatskatalog.vocabulary.KOMMUN_IDS"
 
 
 def test_municipality_names_come_only_from_the_data_files():
@@ -156,7 +156,7 @@ def test_who_the_help_is_for_has_one_list_and_every_mapping_covers_it():
     values = set(v.PROFIL_FOR)
     copies, partial = [], []
     for path, tree in python_trees():
-        if rel(path) == "catalogue/vocabulary.py":
+        if rel(path) == "catalogue/insatskatalog/vocabulary.py":
             continue
         for node, found in literal_collections(tree):
             if "mitt-barn" not in found or len(found & values) < 3:
@@ -166,7 +166,7 @@ def test_who_the_help_is_for_has_one_list_and_every_mapping_covers_it():
                 copies.append(where)
             elif found & values != values:
                 partial.append(where)
-    assert findings("profil_for", copies) == [], "use catalogue.vocabulary.PROFIL_FOR"
+    assert findings("profil_for", copies) == [], "use insatskatalog.vocabulary.PROFIL_FOR"
     assert partial == [], "a mapping keyed by who the help is for must have every value of PROFIL_FOR"
 
 
@@ -180,22 +180,22 @@ CONSENT_AGE = re.compile(r"\b([Uu]nder|[Ff]rån|[Öö]ver) 15\b")
 
 
 def test_the_consent_age_is_written_only_in_the_routing_core():
-    found = text_copies(CONSENT_AGE, home="catalogue/routing.py")
-    assert findings("samtyckesalder", found) == [], "use catalogue.routing.SAMTYCKESALDER"
+    found = text_copies(CONSENT_AGE, home="catalogue/insatskatalog/routing.py")
+    assert findings("samtyckesalder", found) == [], "use insatskatalog.routing.SAMTYCKESALDER"
 
 
 def test_the_right_to_apply_is_written_only_in_rights():
-    found = text_copies(re.compile(r"rätt att ansöka om"), home="catalogue/rights.py")
-    assert findings("ratt_att_ansoka", found) == [], "use catalogue.rights"
+    found = text_copies(re.compile(r"rätt att ansöka om"), home="catalogue/insatskatalog/rights.py")
+    assert findings("ratt_att_ansoka", found) == [], "use insatskatalog.rights"
 
 
 def test_the_counters_are_read_only_by_the_recorder():
     found = text_copies(
         re.compile(r"\bfrom rakneverk\b"),
-        home="catalogue/statistics.py",
+        home="catalogue/insatskatalog/statistics.py",
         templates=False,
     )
-    assert findings("rakneverk", found) == [], "read the counters with catalogue.statistics.read_counts"
+    assert findings("rakneverk", found) == [], "read the counters with insatskatalog.statistics.read_counts"
 
 
 def test_one_client_address_limiter():

@@ -20,7 +20,7 @@ from typing import Optional
 
 from flask import Flask
 
-from catalogue import store
+from insatskatalog import store
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +54,8 @@ def default_config() -> dict:
         # variable); the proxy then tells the resident that the conversation started over.
         "TRACKER_TTL": _int_env("INSATSGUIDEN_TRACKER_TTL", 1800),
         "CATALOGUE_DB": store.DEFAULT_DB,
-        "CATALOGUE": None,             # a catalogue.loader.Catalogue; None = the project's data files
-        # None = DATABASE_URL (PostgreSQL) when set, else catalogue.statistics.DEFAULT_DB (SQLite)
+        "CATALOGUE": None,             # an insatskatalog.loader.Catalogue; None = the project's data files
+        # None = DATABASE_URL (PostgreSQL) when set, else insatskatalog.statistics.DEFAULT_DB (SQLite)
         "STATISTIK_DB": None,
         "CHATT_MAX_TECKEN": 1000,
         # Requests per minute per client on /api/chatt. bench/load.py raises it for its own stack.
@@ -117,9 +117,9 @@ def _load_once(app: Flask) -> None:
 
     Broken data files do not stop the start: the pages then answer with the Swedish 500 text
     (web/helpers.py) and the operator sees this log line."""
-    from catalogue.emergency import nodnummer
-    from catalogue.loader import CatalogueError, default_catalogue
-    from catalogue import vocabulary
+    from insatskatalog.emergency import nodnummer
+    from insatskatalog.loader import CatalogueError, default_catalogue
+    from insatskatalog import vocabulary
 
     try:
         if app.config.get("CATALOGUE") is None:
@@ -127,7 +127,7 @@ def _load_once(app: Flask) -> None:
         vocabulary.amnen()
         nodnummer()
     except (CatalogueError, OSError, ValueError) as exc:
-        logger.error("Katalogen kunde inte laddas vid start (%s); kör: python -m catalogue validate",
+        logger.error("Katalogen kunde inte laddas vid start (%s); kör: python -m insatskatalog validate",
                      type(exc).__name__)
     for name in app.jinja_env.list_templates(extensions=("html",)):
         if not name.startswith("staff/"):  # the staff package compiles its own when it needs them

@@ -7,10 +7,10 @@ from typing import Optional
 
 from flask import Blueprint, current_app, render_template, request
 
-from catalogue import store
-from catalogue import vocabulary as v
-from catalogue.models import Insats, Kommun
-from catalogue.routing import MAX_ALDER, Profil, ProfileError, route
+from insatskatalog import store
+from insatskatalog import vocabulary as v
+from insatskatalog.models import Insats, Kommun
+from insatskatalog.routing import MAX_ALDER, Profil, ProfileError, route
 
 from .errors import Fel
 from .helpers import catalogue, kommun_or_404
@@ -44,9 +44,9 @@ def _passar_alder(insats: Insats, alder: int) -> bool:
 
 
 def sok(kommun: Kommun, text: str) -> list[str]:
-    """Insats ids matching free text, best first, from the FTS5 index (catalogue.store.search).
+    """Insats ids matching free text, best first, from the FTS5 index (insatskatalog.store.search).
 
-    If the index has not been built (python -m catalogue build), fall back to a plain substring
+    If the index has not been built (python -m insatskatalog build), fall back to a plain substring
     match so the page still works; the operator sees a warning in the log.
     """
     try:

@@ -33,8 +33,8 @@ import time
 from flask import Blueprint, current_app, jsonify, request, url_for
 
 from bot.redaction import redact
-from catalogue.loader import CatalogueError
-from catalogue.rights import is_https_url, kontaktvag, ratt_att_ansoka, ratt_att_ansoka_kort
+from insatskatalog.loader import CatalogueError
+from insatskatalog.rights import is_https_url, kontaktvag, ratt_att_ansoka, ratt_att_ansoka_kort
 
 from . import rasa_pool
 from .errors import Fel
@@ -263,7 +263,7 @@ def chatt():
 def kontakt_kort(kommun, kontakt_url=None, lattlast: bool = False) -> str:
     """The municipality's contact in the fewest words, for the line the widget always shows: the
     phone number and the web address (the embedding site's https contact page first), else the
-    e-mail, else the plain statement that they have not been added (catalogue.rights.kontaktvag
+    e-mail, else the plain statement that they have not been added (insatskatalog.rights.kontaktvag
     gives the full sentence, with the national numbers)."""
     k = kommun.kontakt
     webb = kontakt_url if is_https_url(kontakt_url) else k.webb

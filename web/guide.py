@@ -5,7 +5,7 @@ Every step is a GET form; the answers so far travel in the query string as hidde
 show. There is no free text and nothing personal, so a result URL such as
 /alingsas/guide/resultat?for=mitt-barn&barn_alder=16&amne=beroende can be bookmarked or shared.
 
-The result comes from catalogue.routing.route() — the same function the bot uses — and every
+The result comes from insatskatalog.routing.route() — the same function the bot uses — and every
 result page ends with the right to apply (11 kap. 6 §) and the emergency note.
 """
 from __future__ import annotations
@@ -15,10 +15,10 @@ from typing import Optional
 from flask import Blueprint, current_app, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from catalogue import statistics
-from catalogue import vocabulary as v
-from catalogue.routing import MAX_ALDER, SAMTYCKESALDER, Profil, ProfileError, route
-from catalogue.models import Kommun
+from insatskatalog import statistics
+from insatskatalog import vocabulary as v
+from insatskatalog.routing import MAX_ALDER, SAMTYCKESALDER, Profil, ProfileError, route
+from insatskatalog.models import Kommun
 
 from .helpers import catalogue, kommun_or_404
 from .lattlast import med  # the URL may already carry ?lattlast=1

@@ -5,12 +5,12 @@ import logging
 
 from flask import Flask, current_app
 
-from catalogue import vocabulary as v
-from catalogue.emergency import nodnummer
-from catalogue.loader import Catalogue, CatalogueError, default_catalogue
-from catalogue.models import Insats, Kommun
-from catalogue.rights import kontaktvag, ratt_att_ansoka
-from catalogue.routing import SAMTYCKESALDER
+from insatskatalog import vocabulary as v
+from insatskatalog.emergency import nodnummer
+from insatskatalog.loader import Catalogue, CatalogueError, default_catalogue
+from insatskatalog.models import Insats, Kommun
+from insatskatalog.rights import kontaktvag, ratt_att_ansoka
+from insatskatalog.routing import SAMTYCKESALDER
 
 from .errors import Fel
 
@@ -37,7 +37,7 @@ def catalogue() -> Catalogue:
         return default_catalogue()
     except CatalogueError:
         # Broken data files are an operator problem; the resident gets a plain 500 page.
-        logger.error("Katalogen kunde inte laddas (kör: python -m catalogue validate)")
+        logger.error("Katalogen kunde inte laddas (kör: python -m insatskatalog validate)")
         raise Fel(500, "Katalogen går inte att läsa just nu. Försök igen om en stund eller kontakta kommunens socialtjänst.")
 
 

@@ -12,7 +12,7 @@ gives TEXTER's easy-to-read version of that text (short sentences, common words,
 sentence), else the text itself. A text without an entry is shown as it is: tests/web/test_lattlast.py
 checks that every entry is used by a template and that a page with the switch on shows no normal
 text that has an entry. Each insats's summary comes from the catalogue (`innehall_lattlast`,
-`Insats.sammanfattning`), the right to apply and the contact sentence from catalogue.rights, the
+`Insats.sammanfattning`), the right to apply and the contact sentence from insatskatalog.rights, the
 emergency numbers' texts from data/_nodinformation.yml (`nar_lattlast`).
 """
 from __future__ import annotations
@@ -22,8 +22,8 @@ from urllib.parse import urlencode
 from flask import Flask, has_request_context, request
 from jinja2 import pass_context
 
-from catalogue.models import ANONYMITET_KORT
-from catalogue.rights import ratt_att_ansoka
+from insatskatalog.models import ANONYMITET_KORT
+from insatskatalog.rights import ratt_att_ansoka
 
 from .helpers import OM_STATISTIK, STATISTIK_MENING, STATUS
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Optional
 
-from catalogue import vocabulary as v
-from catalogue.models import Insats, Kommun
-from catalogue.emergency import akut_text
-from catalogue.models import AlltidBehovsprovad
-from catalogue.rights import kontaktvag, ratt_att_ansoka, ratt_att_ansoka_kort
-from catalogue.routing import SAMTYCKESALDER, Rekommendation, Resultat
+from insatskatalog import vocabulary as v
+from insatskatalog.models import Insats, Kommun
+from insatskatalog.emergency import akut_text
+from insatskatalog.models import AlltidBehovsprovad
+from insatskatalog.rights import kontaktvag, ratt_att_ansoka, ratt_att_ansoka_kort
+from insatskatalog.routing import SAMTYCKESALDER, Rekommendation, Resultat
 
 STATUS_MARK = {"uppfyllt": "uppfyllt", "ej_uppfyllt": "inte uppfyllt", "okant": "kontrolleras av verksamheten"}
 MAX_FORSLAG = 3
@@ -163,7 +163,7 @@ def anonymitet_svar(insatser: list[Insats]) -> list[str]:
     return texts
 
 
-# -- questions the bot asks (only those that change the answer: catalogue.routing.questions_that_matter)
+# -- questions the bot asks (only those that change the answer: insatskatalog.routing.questions_that_matter)
 
 QUESTIONS = {
     "for_vem": ("Gäller det dig själv eller någon annan? Det avgör vilka insatser som passar.",

@@ -9,7 +9,7 @@ its facts replace or add to what we knew, and the reply is built in a fixed prio
 2. the notice that personal data was removed (the need in the same message is still heard);
 3. what always needs an application (ekonomiskt bistånd, kontaktperson, boende...): how to apply;
 4. a need with a topic: ask only a question that changes the top three
-   (catalogue.routing.questions_that_matter), at most one question turn per fact, else recommend
+   (insatskatalog.routing.questions_that_matter), at most one question turn per fact, else recommend
    with each villkor met / not met / unknown; questions inside the message are answered in the
    same reply; the right to apply (11 kap. 6 §) ends every recommending reply;
 5. otherwise: greeting, thanks, follow-ups on what was shown, or a request to rephrase.
@@ -30,10 +30,10 @@ from rasa_sdk.types import DomainDict
 from bot import interpreter
 from bot.insats_relevance import combine
 from bot.interpreter import UNKNOWN, Facts
-from catalogue.loader import default_catalogue
-from catalogue.rights import is_https_url, ratt_att_ansoka
-from catalogue.routing import questions_that_matter, route
-from catalogue.text import fold
+from insatskatalog.loader import default_catalogue
+from insatskatalog.rights import is_https_url, ratt_att_ansoka
+from insatskatalog.routing import questions_that_matter, route
+from insatskatalog.text import fold
 
 from . import replies
 from .state import State, record

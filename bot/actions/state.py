@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from catalogue import statistics
-from catalogue.loader import default_catalogue
-from catalogue.models import Kommun
-from catalogue.routing import Profil
+from insatskatalog import statistics
+from insatskatalog.loader import default_catalogue
+from insatskatalog.models import Kommun
+from insatskatalog.routing import Profil
 
 from bot.interpreter import UNKNOWN
 
@@ -113,6 +113,6 @@ class State:
 
 
 def record(state: State, outcome: str, intent: Optional[str]) -> None:
-    """Counts one outcome in the anonymous statistics (catalogue.statistics): categories only."""
+    """Counts one outcome in the anonymous statistics (insatskatalog.statistics): categories only."""
     statistics.record(kommun=state.kommun, kanal="chatt", amne=state.amnen[0] if state.amnen else None,
                       intent=intent, utfall=outcome)

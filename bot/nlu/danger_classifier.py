@@ -32,7 +32,7 @@ from sklearn.pipeline import make_pipeline, make_union
 
 from bot.nlu.sklearn_component import SklearnComponent
 from bot.paths import ROOT
-from catalogue.text import fold
+from insatskatalog.text import fold
 
 logger = logging.getLogger(__name__)
 

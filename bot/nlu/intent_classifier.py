@@ -31,8 +31,8 @@ from sklearn.pipeline import make_pipeline, make_union
 
 from bot.nlu.sklearn_component import SklearnComponent
 from bot.paths import ROOT
-from catalogue.store import topics_in
-from catalogue.text import fold
+from insatskatalog.store import topics_in
+from insatskatalog.text import fold
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def words_with_topics(text: str) -> str:
 
     The topic vocabulary (catalogue/data/_amnen.yml) knows words the training examples may never
     use ("tjack", "kronofogden"); the marker ("amneberoende") lets the classifier generalise from
-    them. It is the same matching the catalogue search uses (catalogue.store.topics_in).
+    them. It is the same matching the catalogue search uses (insatskatalog.store.topics_in).
     """
     return " ".join([fold(text), *("amne" + amne.replace("-", "") for amne in topics_in(text))])
 

@@ -19,7 +19,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from catalogue.store import topics_in
+from insatskatalog.store import topics_in
 
 FALLBACK = "nlu_fallback"
 

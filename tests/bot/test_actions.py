@@ -11,15 +11,15 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.respond import ActionRespond, respond
 from bot.actions.state import State
-from catalogue.loader import default_catalogue
-from catalogue.routing import Profil, route
+from insatskatalog.loader import default_catalogue
+from insatskatalog.routing import Profil, route
 
 TRACKERS = Path(__file__).parent / "trackers"
 
 
 @pytest.fixture(autouse=True)
 def _stats(tmp_path, monkeypatch):
-    monkeypatch.setattr("catalogue.statistics.DEFAULT_DB", tmp_path / "statistik.db")
+    monkeypatch.setattr("insatskatalog.statistics.DEFAULT_DB", tmp_path / "statistik.db")
 
 
 def run_saved(name):

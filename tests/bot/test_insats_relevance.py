@@ -4,7 +4,7 @@ from dataclasses import replace
 import pytest
 
 from bot.insats_relevance import KEEP, combine, relevance
-from catalogue.routing import Profil, ProfileError, route
+from insatskatalog.routing import Profil, ProfileError, route
 
 
 def test_the_words_of_the_message_find_the_insats_that_is_about_them():

@@ -141,7 +141,7 @@ def test_resident_messages_for_the_classifier_are_well_formed():
     """nlu_data/residents/: every line has a text and 1–3 known topic ids (main first)."""
     from pathlib import Path
     from bot.nlu.intent_classifier import resident_examples
-    from catalogue import vocabulary as v
+    from insatskatalog import vocabulary as v
     folder = Path(__file__).resolve().parents[2] / "nlu_data" / "residents"
     rows = resident_examples(folder)
     assert len(rows) >= 700

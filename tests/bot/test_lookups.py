@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from bot import lookups
-from catalogue import vocabulary as v
+from insatskatalog import vocabulary as v
 
 
 @pytest.mark.xfail(

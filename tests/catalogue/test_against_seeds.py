@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from catalogue.loader import default_catalogue
-from catalogue.text import fold
+from insatskatalog.loader import default_catalogue
+from insatskatalog.text import fold
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT.parent / "shared" / "seeds"

@@ -5,12 +5,12 @@ import dataclasses
 import subprocess
 import sys
 
-from catalogue import vocabulary as v
-from catalogue.emergency import nodnummer
-from catalogue.loader import default_catalogue
-from catalogue.rights import kontakt_saknas, kontaktvag
-from catalogue.schema import KOMMUN_KONTAKT_ATT_FYLLA_I, warnings_all
-from catalogue.yamlio import load
+from insatskatalog import vocabulary as v
+from insatskatalog.emergency import nodnummer
+from insatskatalog.loader import default_catalogue
+from insatskatalog.rights import kontakt_saknas, kontaktvag
+from insatskatalog.schema import KOMMUN_KONTAKT_ATT_FYLLA_I, warnings_all
+from insatskatalog.yamlio import load
 
 ROOT = v.DATA_DIR.parent.parent
 
@@ -35,7 +35,7 @@ def test_validate_warns_with_file_and_line_for_every_empty_contact_field():
 
 
 def test_validate_warns_but_does_not_fail():
-    out = subprocess.run([sys.executable, "-m", "catalogue", "validate"], cwd=ROOT, capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-m", "insatskatalog", "validate"], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert "varning: kommun.kontakt.telefon är tomt" in out.stderr
     assert "uppsala.yml:" in out.stderr

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from catalogue.loader import default_catalogue
-from catalogue.text import fold
+from insatskatalog.loader import default_catalogue
+from insatskatalog.text import fold
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
@@ -149,7 +149,7 @@ def test_sala_kaa_is_under_20_and_barnbyran_8_to_19():
 
 
 def test_a_16_year_old_is_not_offered_sala_adult_insatser():
-    from catalogue.routing import Profil, route
+    from insatskatalog.routing import Profil, route
     for amne in ("vald", "beroende", "psykisk-ohalsa", "relation", "sexuell-exploatering", "separation"):
         res = route(Profil("sala", "sig", alder=16, amnen=(amne,)))
         shown = {r.insats.namn for r in res.rekommenderade}
@@ -158,7 +158,7 @@ def test_a_16_year_old_is_not_offered_sala_adult_insatser():
 
 
 def test_sala_krisstod_needs_contact_with_myndighetsdelen_shown_as_unknown():
-    from catalogue.routing import OKANT, Profil, route
+    from insatskatalog.routing import OKANT, Profil, route
     i = by_name("sala", "Krisstöd")
     assert any("myndighetsdelen" in o for o in i.villkor.ovrigt)
     assert seed_has(SALA, "pågående kontakt med myndighetsdelen av socialtjänsten")
@@ -200,7 +200,7 @@ def test_uppsala_harbarge_first_night_needs_no_folkbokforing():
 
 
 def test_lekeberg_hembesok_keeps_the_children_at_risk_alternative():
-    from catalogue.routing import Profil, route
+    from insatskatalog.routing import Profil, route
     i = by_name("lekeberg", "Utökat hembesöksprogram")
     assert not i.villkor.barn_alder.angivet
     assert any("förhöjd risk" in o for o in i.villkor.ovrigt)

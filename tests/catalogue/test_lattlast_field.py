@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from catalogue.loader import default_catalogue
-from catalogue.schema import LATTLAST_MAX_ORD, warnings_all
+from insatskatalog.loader import default_catalogue
+from insatskatalog.schema import LATTLAST_MAX_ORD, warnings_all
 
 # The municipality whose insatser all have a lättläst summary (README: how much is covered).
 LATTLAST_KOMMUN = "mellerud"
@@ -49,7 +49,7 @@ def test_elsewhere_the_normal_summary_stands_in():
 
 def test_the_bots_cards_carry_it_for_the_widget():
     from bot.actions.replies import rekommendation_svar
-    from catalogue.routing import Profil, route
+    from insatskatalog.routing import Profil, route
 
     catalogue = default_catalogue()
     res = route(Profil(kommun=LATTLAST_KOMMUN, for_vem="sig", alder=16, amnen=("beroende",)), catalogue)

@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from catalogue.loader import default_catalogue
-from catalogue.rights import kontaktvag, ratt_att_ansoka
-from catalogue.routing import Profil, route
-from catalogue.schema import RESIDENT_FORBIDDEN
+from insatskatalog.loader import default_catalogue
+from insatskatalog.rights import kontaktvag, ratt_att_ansoka
+from insatskatalog.routing import Profil, route
+from insatskatalog.schema import RESIDENT_FORBIDDEN
 
 SEED_FILE = re.compile(r"\d{3}_[0-9a-f]{16}")
 

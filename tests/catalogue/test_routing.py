@@ -1,10 +1,10 @@
 """The routing core against the real catalogue: the cases the product promises."""
 import pytest
 
-from catalogue import vocabulary as v
-from catalogue.loader import CatalogueError, default_catalogue
-from catalogue.models import Aldersspann
-from catalogue.routing import (EJ_UPPFYLLT, OKANT, UPPFYLLT, Profil, ProfileError, questions_that_matter, route,
+from insatskatalog import vocabulary as v
+from insatskatalog.loader import CatalogueError, default_catalogue
+from insatskatalog.models import Aldersspann
+from insatskatalog.routing import (EJ_UPPFYLLT, OKANT, UPPFYLLT, Profil, ProfileError, questions_that_matter, route,
                                span_status)
 
 

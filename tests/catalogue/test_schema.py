@@ -6,9 +6,9 @@ import textwrap
 
 import pytest
 
-from catalogue import vocabulary as v
-from catalogue.loader import CatalogueError, load_catalogue
-from catalogue.schema import data_files, validate_all, validate_file
+from insatskatalog import vocabulary as v
+from insatskatalog.loader import CatalogueError, load_catalogue
+from insatskatalog.schema import data_files, validate_all, validate_file
 
 ROOT = v.DATA_DIR.parent.parent
 
@@ -100,7 +100,7 @@ def test_loader_refuses_invalid_data(broken_dir):
 
 
 def test_cli_validate_exit_code():
-    ok = subprocess.run([sys.executable, "-m", "catalogue", "validate"], cwd=ROOT, capture_output=True, text=True)
+    ok = subprocess.run([sys.executable, "-m", "insatskatalog", "validate"], cwd=ROOT, capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
     assert "giltiga" in ok.stdout
 
@@ -114,7 +114,7 @@ AGE_KOMMUN = GOOD_KOMMUN.replace("    kategori: radgivnin\n", "    kategori: rad
 
 
 def test_age_in_the_text_without_a_limit_is_reported_with_file_and_line(broken_dir):
-    from catalogue.schema import check_file
+    from insatskatalog.schema import check_file
     path = _write(broken_dir, "sala.yml", AGE_KOMMUN)
     errors, warnings = check_file(path)
     assert errors == []
@@ -123,7 +123,7 @@ def test_age_in_the_text_without_a_limit_is_reported_with_file_and_line(broken_d
 
 
 def test_age_in_the_text_that_differs_from_the_limit_is_reported(broken_dir):
-    from catalogue.schema import warnings_file
+    from insatskatalog.schema import warnings_file
     path = _write(broken_dir, "sala.yml", AGE_KOMMUN.replace("      alder: null\n", "      alder: {min: 21, max: null}\n"))
     assert any("texten nämner över 18 år" in w.message and "21" in w.message for w in warnings_file(path))
     path = _write(broken_dir, "sala.yml", AGE_KOMMUN.replace("      alder: null\n", "      alder: {min: 18, max: null}\n"))
@@ -131,13 +131,13 @@ def test_age_in_the_text_that_differs_from_the_limit_is_reported(broken_dir):
 
 
 def test_an_editor_confirms_a_difference_in_alder_bekraftad(broken_dir):
-    from catalogue.schema import warnings_file
+    from insatskatalog.schema import warnings_file
     body = AGE_KOMMUN.replace("    innehall: Text\n", "    innehall: Text\n    alder_bekraftad: \"Målgruppen är inget villkor här.\"\n")
     assert not any("texten nämner" in w.message for w in warnings_file(_write(broken_dir, "sala.yml", body)))
 
 
 def test_the_catalogue_has_no_unconfirmed_age_differences():
-    from catalogue.schema import warnings_all
+    from insatskatalog.schema import warnings_all
     assert [str(w) for w in warnings_all() if "texten nämner" in w.message] == []
 
 
@@ -147,7 +147,7 @@ def test_the_catalogue_has_no_unconfirmed_age_differences():
     ("Barn under 15 år kan delta efter samtycke", []), ("barn omkring 8 månaders ålder", []),
 ])
 def test_ages_in_text(text, ages):
-    from catalogue.schema import ages_in_text
+    from insatskatalog.schema import ages_in_text
     assert ages_in_text(text) == ages
 
 
@@ -174,7 +174,7 @@ def test_a_lattlast_summary_that_is_not_text_is_refused_in_swedish(broken_dir):
 
 
 def test_a_lattlast_summary_loads_and_long_sentences_are_warned_about(broken_dir):
-    from catalogue.schema import check_file
+    from insatskatalog.schema import check_file
     long = " ".join(["ord"] * 16) + "."
     body = LATT_KOMMUN.replace("    innehall: Text\n", f"    innehall: Text\n    innehall_lattlast: \"Kort mening. {long}\"\n")
     errors, warnings = check_file(_write(broken_dir, "sala.yml", body))

@@ -10,8 +10,8 @@ import threading
 
 import pytest
 
-from catalogue import database
-from catalogue import statistics as s
+from insatskatalog import database
+from insatskatalog import statistics as s
 from conftest import column_names, query, table_names
 
 ALL_ROWS = "select vecka, kommun, kanal, amne, intent, utfall, antal from rakneverk"
@@ -122,7 +122,7 @@ def test_postgresql_unreachable_skips_counting_with_a_warning_naming_no_data(cap
     url = f"postgresql://insatsguiden:hemligt-losenord@127.0.0.1:{free_port()}/insatsguiden"
     fritext = "min son Kalle 19850312-1234"
     try:
-        with caplog.at_level(logging.WARNING, logger="catalogue.statistics"):
+        with caplog.at_level(logging.WARNING, logger="insatskatalog.statistics"):
             assert s.record(kommun=fritext, kanal="chatt", amne=fritext, intent=fritext, utfall="kris", db_path=url) is False
             attempts = []
             monkeypatch.setattr(database, "_connect_postgres", lambda *a: attempts.append(a))
@@ -151,7 +151,7 @@ def test_a_database_url_that_is_not_postgresql_keeps_sqlite(monkeypatch, tmp_pat
     monkeypatch.setattr(s, "DEFAULT_DB", tmp_path / "statistik.db")
     monkeypatch.setattr(database, "_warned_bad_url", False)
     monkeypatch.setenv("DATABASE_URL", "mysql://hemlig@host/db")
-    with caplog.at_level(logging.WARNING, logger="catalogue.database"):
+    with caplog.at_level(logging.WARNING, logger="insatskatalog.database"):
         assert s.default_target() == tmp_path / "statistik.db"
         assert s.record(kommun="sala", kanal="guide", amne="ekonomi", intent="guide", utfall="rekommenderat")
     assert any("DATABASE_URL" in r.getMessage() for r in caplog.records)

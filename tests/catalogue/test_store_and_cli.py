@@ -6,15 +6,15 @@ import sys
 
 import pytest
 
-from catalogue import store
-from catalogue.loader import default_catalogue
-from catalogue.vocabulary import DATA_DIR
+from insatskatalog import store
+from insatskatalog.loader import default_catalogue
+from insatskatalog.vocabulary import DATA_DIR
 
 ROOT = DATA_DIR.parent.parent
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "catalogue", *args], cwd=ROOT, capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "insatskatalog", *args], cwd=ROOT, capture_output=True, text=True)
 
 
 @pytest.fixture(scope="module")

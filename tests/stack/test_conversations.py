@@ -2,7 +2,7 @@
 import pytest
 
 from conftest import Chat
-from catalogue.loader import default_catalogue
+from insatskatalog.loader import default_catalogue
 
 
 def ids(replies):

@@ -2,7 +2,7 @@
 
 A fixed set of conversations is replayed through the running stack — Uppsala straight to Rasa's
 REST channel, Sala through the web chat proxy as the widget talks — and every counter in
-catalogue/statistics.py's table is compared, per municipality, with the expected table. Only the
+catalogue/insatskatalog/statistics.py's table is compared, per municipality, with the expected table. Only the
 change during this test is compared (the stack and its statistics database are shared by the
 test session). Every event must carry the municipality of the message metadata, never
 "okand" (Okänd kommun), and one need counts once per conversation however many follow-ups it has.

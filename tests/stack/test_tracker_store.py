@@ -148,7 +148,7 @@ def domain():
 
 @pytest.fixture
 def _stats(tmp_path, monkeypatch):
-    monkeypatch.setattr("catalogue.statistics.DEFAULT_DB", tmp_path / "statistik.db")
+    monkeypatch.setattr("insatskatalog.statistics.DEFAULT_DB", tmp_path / "statistik.db")
 
 
 async def rasa_turn(store, sender: str, text: str, kommun: str = "alingsas", action_down: bool = False) -> list[dict]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from catalogue import statistics
+from insatskatalog import statistics
 from web_testkit import text_of
 
 LOSEN = "ett-riktigt-langt-losenord"

@@ -127,7 +127,7 @@ def test_no_warning_when_proxies_are_configured(serve_app, caplog):
 
 
 def test_the_catalogue_is_loaded_by_the_app_factory(make_app):
-    from catalogue.loader import default_catalogue
+    from insatskatalog.loader import default_catalogue
     default_catalogue.cache_clear()
     app = make_app()
     assert default_catalogue.cache_info().currsize == 1

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from browser_kit import LiveServer, assert_accessible, make_driver, wait  # skips this module without Chromium
-from catalogue.loader import default_catalogue
+from insatskatalog.loader import default_catalogue
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from web_testkit import STACK_CASES, FakeRasa, closed_port, main_kommun

@@ -5,10 +5,10 @@ import re
 
 import pytest
 
-from catalogue import store
-from catalogue.loader import default_catalogue
-from catalogue.rights import kontaktvag
-from catalogue.routing import Profil, route
+from insatskatalog import store
+from insatskatalog.loader import default_catalogue
+from insatskatalog.rights import kontaktvag
+from insatskatalog.routing import Profil, route
 from web.helpers import kontakt_rader
 from web_testkit import TRACEBACK_SIGNS, insats_ids, kommun_ids, main_kommun, text_of
 
@@ -173,7 +173,7 @@ def _visible(html: str) -> str:
 
 def test_no_resident_page_shows_a_file_name_field_name_or_editor_note(client):
     """Issue 11: the source is the decision, never a seed file; editor notes stay with editors."""
-    from catalogue.schema import RESIDENT_FORBIDDEN
+    from insatskatalog.schema import RESIDENT_FORBIDDEN
     for k in catalogue().kommuner.values():
         notes = [i.anmarkning for i in k.insatser if i.anmarkning] + [i.alder_bekraftad for i in k.insatser if i.alder_bekraftad]
         urls = [f"/{k.id}/", f"/{k.id}/insatser", f"/{k.id}/foraldraprogram?barn_alder=8&amne=foraldraskap",

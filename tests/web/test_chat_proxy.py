@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from catalogue.loader import default_catalogue
+from insatskatalog.loader import default_catalogue
 from web_testkit import main_kommun, text_of
 
 K = main_kommun()
@@ -236,7 +236,7 @@ def test_kommun_info_gives_the_widget_a_short_contact_line(client):
     """Issue 13.4: the line the widget keeps in view under its input."""
     from dataclasses import replace
 
-    from catalogue.models import Kontakt
+    from insatskatalog.models import Kontakt
     from web.chat import kontakt_kort
     kommun = default_catalogue().kommun(K)
     data = client.get(f"/api/kommun/{K}").get_json()

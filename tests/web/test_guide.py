@@ -7,8 +7,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from catalogue.loader import default_catalogue
-from catalogue.routing import Profil, route
+from insatskatalog.loader import default_catalogue
+from insatskatalog.routing import Profil, route
 from web_testkit import TRACEBACK_SIGNS, insats_ids, kommun_ids, main_kommun, text_of
 
 K = main_kommun()
@@ -265,7 +265,7 @@ def test_the_step_shown_is_the_step_whose_answers_failed_not_a_word_in_the_messa
         app, monkeypatch, fails_with_topics, message, step):
     from werkzeug.datastructures import MultiDict
 
-    from catalogue import routing
+    from insatskatalog import routing
     from web import guide
 
     def validate(profil, catalogue):

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from catalogue import vocabulary as v
-from catalogue.loader import default_catalogue
-from catalogue.rights import ratt_att_ansoka
+from insatskatalog import vocabulary as v
+from insatskatalog.loader import default_catalogue
+from insatskatalog.rights import ratt_att_ansoka
 from web.guide import ALDERSFRAGOR, FORMAT_VAL
 from web.lattlast import STATISTIK_LATTLAST, TEXTER
 from web_testkit import text_of
@@ -160,7 +160,7 @@ def test_the_guide_keeps_the_switch_through_its_steps(client):
 def test_every_easy_text_is_used_by_a_page():
     sources = "".join(p.read_text(encoding="utf-8") for p in (WEB / "templates").rglob("*.html"))
     sources += repr([q for qs in ALDERSFRAGOR.values() for q in qs]) + repr(FORMAT_VAL)
-    from catalogue.models import ANONYMITET_KORT
+    from insatskatalog.models import ANONYMITET_KORT
     from web.helpers import OM_STATISTIK, STATISTIK_MENING, STATUS
 
     sources += repr([OM_STATISTIK, STATISTIK_MENING, STATUS, ANONYMITET_KORT])

@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from catalogue.loader import default_catalogue
+from insatskatalog.loader import default_catalogue
 from web_testkit import TRACEBACK_SIGNS, main_kommun, kommun_ids, text_of
 
 K = main_kommun()

@@ -1,5 +1,5 @@
 """The bot (through the web proxy, as the widget talks) and the guide recommend the same insatser
-for the same needs profile — both call catalogue.routing.route(). Needs the trained assistant."""
+for the same needs profile — both call insatskatalog.routing.route(). Needs the trained assistant."""
 import pytest
 
 from conftest import Chat

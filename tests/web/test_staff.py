@@ -14,9 +14,9 @@ from html.parser import HTMLParser
 import numpy as np
 import pytest
 
-from catalogue import statistics
-from catalogue import vocabulary as v
-from catalogue.loader import default_catalogue
+from insatskatalog import statistics
+from insatskatalog import vocabulary as v
+from insatskatalog.loader import default_catalogue
 from web.staff import anvandare, data, skydd
 from conftest import column_names, query, table_names
 from staff_kit import LOSEN, csrf, fyll, logga_in, session_of

@@ -9,7 +9,7 @@ import random
 import pytest
 
 from browser_kit import LiveServer, assert_accessible, make_driver, wait  # skips this module without Chromium
-from catalogue import statistics
+from insatskatalog import statistics
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from staff_kit import LOSEN

@@ -12,7 +12,7 @@ import random
 
 import pytest
 
-from catalogue import statistics
+from insatskatalog import statistics
 from staff_kit import LOSEN, fyll, logga_in
 from web.staff import anvandare, data, skydd
 from web_testkit import text_of

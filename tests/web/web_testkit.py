@@ -11,7 +11,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from catalogue.loader import default_catalogue
+from insatskatalog.loader import default_catalogue
 
 
 def closed_port() -> int:

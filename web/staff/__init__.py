@@ -27,7 +27,7 @@ from pathlib import Path
 
 from flask import Flask, redirect, request, url_for
 
-from catalogue import database, statistics
+from insatskatalog import database, statistics
 
 from .inloggning import LoginThrottle, inloggad
 from .views import OPPNA, bp

@@ -1,5 +1,5 @@
 """Staff accounts: a small table (username, password hash, role, municipality) in SQLite, or in
-PostgreSQL when DATABASE_URL is set (catalogue/database.py; `db_path` is then that URL).
+PostgreSQL when DATABASE_URL is set (catalogue/insatskatalog/database.py; `db_path` is then that URL).
 
 Passwords are hashed with scrypt (werkzeug.security; salted, memory-hard). Each account has a
 random session key: a password change or a removed account ends every session of that account.
@@ -17,8 +17,8 @@ from typing import Optional
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from catalogue import database
-from catalogue import vocabulary as v
+from insatskatalog import database
+from insatskatalog import vocabulary as v
 
 ROLLER = ("personal", "admin")
 NAMN_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")

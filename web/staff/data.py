@@ -1,7 +1,7 @@
 """What the staff page and the CSV export show: filters, the counts from the recorder's table,
 and the protected tables.
 
-All numbers come from the recorder's counters, read with `catalogue.statistics.read_counts` (already
+All numbers come from the recorder's counters, read with `insatskatalog.statistics.read_counts` (already
 in the recorder's vocabulary: unknown municipalities as "okand", unknown topics as "inget"). For a period and
 a municipality choice (one municipality, "okänd", or all together) we build every table any
 channel filter could show — both channels, chatt only, guide only — with every "this is the sum of
@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from catalogue import statistics
-from catalogue import vocabulary as v
+from insatskatalog import statistics
+from insatskatalog import vocabulary as v
 
 from .skydd import CELL, SUMMA, Plan, Post, skydda
 

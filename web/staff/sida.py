@@ -8,7 +8,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Optional
 
-from catalogue import statistics
+from insatskatalog import statistics
 
 from . import data
 from .data import ALLA, KANALER, UTFALL, Urval, Vy, amne_etikett

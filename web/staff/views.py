@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 import click
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
-from catalogue import statistics
-from catalogue import vocabulary as v
+from insatskatalog import statistics
+from insatskatalog import vocabulary as v
 
 from ..errors import Fel
 from . import anvandare as users

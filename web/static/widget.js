@@ -277,7 +277,7 @@
     return base + path;
   }
 
-  // Villkor status (catalogue/routing.py: uppfyllt | ej_uppfyllt | okant) as symbol AND text.
+  // Villkor status (catalogue/insatskatalog/routing.py: uppfyllt | ej_uppfyllt | okant) as symbol AND text.
   var STATUS = {
     uppfyllt: ["✓", "uppfyllt"],
     ej_uppfyllt: ["✗", "inte uppfyllt"],

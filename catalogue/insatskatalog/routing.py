@@ -1,7 +1,7 @@
 """The routing core: a needs profile in, ranked insatser with their villkor checked out.
 
 This is the ONLY routing implementation. The bot's custom actions, the web guide and the
-`python -m catalogue route` command all call `route()`, so the same profile always gives the
+`python -m insatskatalog route` command all call `route()`, so the same profile always gives the
 same answer in every channel.
 
 Rules (GUIDE.md §1):

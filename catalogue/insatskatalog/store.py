@@ -27,7 +27,7 @@ from .loader import Catalogue
 from .models import Insats
 from .text import fold, stems
 
-DEFAULT_DB = Path(__file__).resolve().parent.parent / "build" / "catalogue.db"
+DEFAULT_DB = Path(__file__).resolve().parents[2] / "build" / "catalogue.db"
 
 
 def _amne_text(amnen: tuple[str, ...]) -> str:
@@ -123,7 +123,7 @@ def build(catalogue: Catalogue, db_path: Path = DEFAULT_DB) -> Path:
 
 def open_db(db_path: Path = DEFAULT_DB) -> sqlite_utils.Database:
     if not Path(db_path).exists():
-        raise FileNotFoundError(f"Katalogdatabasen {db_path} finns inte. Kör: python -m catalogue build")
+        raise FileNotFoundError(f"Katalogdatabasen {db_path} finns inte. Kör: python -m insatskatalog build")
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, check_same_thread=False)
     return sqlite_utils.Database(conn)
 

@@ -1,6 +1,6 @@
 """Closed vocabularies shared by the data files, the routing core, the bot and the web app.
 
-Topics live in data/_amnen.yml (editors may extend them there, with a reason); the smaller
+Topics live in catalogue/data/_amnen.yml (editors may extend them there, with a reason); the smaller
 vocabularies below are part of the data format itself (docs/catalogue-schema.md).
 """
 from __future__ import annotations
@@ -10,7 +10,18 @@ from pathlib import Path
 
 import yaml
 
-DATA_DIR = Path(__file__).parent / "data"
+
+
+def _data_dir() -> Path:
+    """The data files: catalogue/data/ beside this package in the repository (also in an editable
+    install), else the copy a regular install puts inside the package (pyproject.toml maps
+    catalogue/data to the package `insatskatalog.data`)."""
+    here = Path(__file__).resolve().parent
+    source = here.parent / "data"
+    return source if (source / "_amnen.yml").is_file() else here / "data"
+
+
+DATA_DIR = _data_dir()
 
 KOMMUN_IDS = ("alingsas", "mellerud", "sala", "lekeberg", "uppsala")
 

@@ -11,7 +11,7 @@ SQLite runs in WAL mode with a busy timeout, so several processes (the action se
 workers) can count at the same time, and counts survive restarts.
 
 With `DATABASE_URL=postgresql://…` (issue 15) the same table lives in PostgreSQL instead
-(catalogue/database.py), shared by every action server and web process of a deployment. Each
+(catalogue/insatskatalog/database.py), shared by every action server and web process of a deployment. Each
 count is one atomic `INSERT … ON CONFLICT DO UPDATE SET antal = rakneverk.antal + 1` in both
 databases, so parallel writers never lose a count. When PostgreSQL cannot be reached, counting is
 skipped (the chat and the guide go on) and a warning names only DATABASE_URL and the error type;
@@ -50,7 +50,7 @@ INTENT_TILLATNA = {
     "fraga_annat", "fraga_person", "akut_fara", "ekonomiskt_bistand", "behovsprovad_insats", "guide",
 }
 
-DEFAULT_DB = Path(os.environ.get("INSATSGUIDEN_STATISTIK_DB", Path(__file__).resolve().parent.parent / "instance" / "statistik.db"))
+DEFAULT_DB = Path(os.environ.get("INSATSGUIDEN_STATISTIK_DB", Path(__file__).resolve().parents[2] / "instance" / "statistik.db"))
 
 SCHEMA_SQLITE = """
 create table if not exists rakneverk (

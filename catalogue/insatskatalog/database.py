@@ -12,7 +12,7 @@ no `without rowid`, `real` is `double precision`, a GLOB check becomes a regular
 A *target* is a path (SQLite file) or a `postgresql://` URL. PostgreSQL connections are kept in
 a small pool per process and URL; a connection that failed is closed, not reused. Connecting
 gives up after CONNECT_TIMEOUT seconds, so a database host that is gone does not hold a
-resident's reply for long (and `catalogue.statistics` then pauses counting, see there).
+resident's reply for long (and `insatskatalog.statistics` then pauses counting, see there).
 The URL (with its password) is never logged: messages name only the variable DATABASE_URL.
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Command line for editors, tests and scripts: python -m catalogue validate|build|list|route|search.
+"""Command line for editors, tests and scripts: python -m insatskatalog validate|build|list|route|search.
 
 Every error reaches the user as one Swedish sentence and exit code 1 (2 for wrong usage), never
 as a traceback.
@@ -24,7 +24,7 @@ class _SwedishParser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = _SwedishParser(prog="python -m catalogue", description="Insatsguidens katalog: validera, bygga, lista, routa.")
+    p = _SwedishParser(prog="python -m insatskatalog", description="Insatsguidens katalog: validera, bygga, lista, routa.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_SwedishParser)
     sub.add_parser("validate", help="kontrollera alla datafiler mot formatet (fel och varningar)")
     sh = sub.add_parser("show", help="redaktörsvy av en insats: alla fält, källfil och anmärkning")
