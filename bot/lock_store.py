@@ -30,9 +30,20 @@ _UNCHANGED = object()
 
 class AtomicRedisLockStore(RedisLockStore):
     def __init__(self, endpoint_config: Any = None, **kwargs: Any) -> None:
+        import redis
+
+        from bot.redis_config import connection_kwargs
+
         if endpoint_config is not None:
             kwargs = {"host": endpoint_config.url, **endpoint_config.kwargs, **kwargs}
-        super().__init__(**kwargs)
+        tls, ca_certs = kwargs.pop("tls", False), kwargs.pop("ssl_ca_certs", None)
+        super().__init__(**{k: v for k, v in kwargs.items() if k != "socket_timeout"})
+        # The same timeouts (INSATSGUIDEN_REDIS_TIMEOUT) and TLS as the tracker store: Rasa's own
+        # client waits 10 s per call and has no connect timeout, so a hung Redis held each message
+        # for longer than the web tier waits.
+        self.red = redis.StrictRedis(**connection_kwargs(
+            kwargs.get("host", "localhost"), kwargs.get("port", 6379), kwargs.get("db", 1), kwargs.get("password"),
+            kwargs.get("username"), tls, ca_certs, kwargs.get("socket_timeout")))
 
     def _atomically(self, conversation_id: Text,
                     change: Callable[[Optional[TicketLock]], Tuple[Any, Any]]) -> Any:

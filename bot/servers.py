@@ -74,16 +74,26 @@ class RedisServer:
     password: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     proc: Optional[subprocess.Popen] = None
     log: Optional[Path] = None
+    # TLS only (no plain port) with this certificate, key and CA (`tls_files`); clients need no
+    # certificate of their own.
+    tls: Optional[tuple] = None
 
     @property
     def url(self) -> str:
+        if self.tls:
+            return f"rediss://:{quote(self.password, safe='')}@localhost:{self.port}/0?ssl_ca_certs={self.tls[2]}"
         return f"redis://:{quote(self.password, safe='')}@127.0.0.1:{self.port}/0"
 
     def command(self) -> list[str]:
         binary = redis_server_binary()
         if binary is None:
             raise RuntimeError(MISSING.format(what="redis-server"))
-        cmd = [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--protected-mode", "yes",
+        ports = ["--port", str(self.port)]
+        if self.tls:
+            cert, key, ca = self.tls
+            ports = ["--port", "0", "--tls-port", str(self.port), "--tls-cert-file", str(cert),
+                     "--tls-key-file", str(key), "--tls-ca-cert-file", str(ca), "--tls-auth-clients", "no"]
+        cmd = [binary, *ports, "--bind", "127.0.0.1", "--protected-mode", "yes",
                "--requirepass", self.password,
                "--save", "", "--appendonly", "no",      # memory only: no dump.rdb, no AOF file
                "--dir", str(self.workdir), "--daemonize", "no", "--loglevel", "warning",
@@ -110,6 +120,9 @@ class RedisServer:
 
     def client(self):
         import redis
+        if self.tls:
+            return redis.Redis(host="localhost", port=self.port, password=self.password, socket_timeout=2,
+                               ssl=True, ssl_ca_certs=str(self.tls[2]))
         return redis.Redis(host="127.0.0.1", port=self.port, password=self.password, socket_timeout=2)
 
     def ping(self) -> bool:

@@ -26,8 +26,10 @@ no slots.
 Configured in bot/endpoints.yml (Rasa 3.6 loads a custom store by its module path and calls it
 with `host`, `domain`, `event_broker` and the remaining keys of the section as keyword arguments;
 an unknown path silently falls back to the plain in-memory store, so tests check the class).
-For several Rasa processes use Rasa's Redis tracker store with `record_exp` instead
-(docs/architecture.md).
+For several Rasa processes, `BoundedRedisTrackerStore` (bot/endpoints.scaled.yml) is Rasa's
+RedisTrackerStore with `record_exp` and the same bound, applied by the same `compact`, and with
+socket timeouts (INSATSGUIDEN_REDIS_TIMEOUT, bot/redis_config.py) so that a hung Redis fails a
+message within about a second instead of holding it (docs/deployment.md).
 """
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ import time
 from typing import Any, Callable, Iterable, Optional, Text
 
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import InMemoryTrackerStore
+from rasa.core.tracker_store import InMemoryTrackerStore, RedisTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
@@ -181,3 +183,46 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
     async def keys(self) -> Iterable[Text]:
         self.evict_expired()
         return list(self.store.keys())
+
+
+class BoundedRedisTrackerStore(RedisTrackerStore):
+    """Rasa's RedisTrackerStore (one key per conversation, expiring `record_exp` seconds after its
+    last save) that keeps at most about `max_events` events of each conversation (`compact`, the
+    same rule as the in-memory store) and whose Redis calls time out (INSATSGUIDEN_REDIS_TIMEOUT).
+
+    Rasa's save reads the stored tracker, merges it with the one being saved and writes the result;
+    the bound is applied to that result, just before it is written (`serialise_tracker`), so a
+    merge with what another instance wrote is bounded too."""
+
+    def __init__(
+        self,
+        domain: Domain,
+        host: Text = "localhost",
+        port: Any = 6379,
+        db: Any = 0,
+        username: Optional[Text] = None,
+        password: Optional[Text] = None,
+        event_broker: Optional[EventBroker] = None,
+        record_exp: Any = None,
+        key_prefix: Optional[Text] = None,
+        max_events: Optional[int] = None,
+        tls: Any = False,
+        ssl_ca_certs: Optional[Text] = None,
+        **kwargs: Any,
+    ) -> None:
+        import redis
+
+        from bot.redis_config import connection_kwargs
+
+        record_exp = int(float(record_exp)) if record_exp not in (None, "") else None
+        super().__init__(domain, host=host, port=int(port), db=int(db or 0), username=username or None,
+                         password=password or None, event_broker=event_broker, record_exp=record_exp,
+                         key_prefix=key_prefix, **kwargs)
+        # Rasa's client has no socket timeout: a Redis that accepts and never answers would hold
+        # the message (and Rasa's event loop: redis-py is synchronous) for ever.
+        self.red = redis.StrictRedis(decode_responses=True, **connection_kwargs(
+            host, port, db, password, username, tls, ssl_ca_certs))
+        self.max_events = max(0, int(max_events)) if max_events not in (None, "") else max_events_from_env()
+
+    def serialise_tracker(self, tracker: DialogueStateTracker) -> Text:  # type: ignore[override]
+        return super().serialise_tracker(compact(tracker, self.max_events))

@@ -27,7 +27,7 @@ import threading
 import time
 from typing import Optional
 
-from bot.redis_config import KEY_PREFIX, REDIS_URL_ENV, parse
+from bot.redis_config import KEY_PREFIX, REDIS_URL_ENV, parse, settings_kwargs, timeout_from_env
 
 from .security import OneTimeTokens, RateLimiter
 
@@ -91,10 +91,9 @@ class SharedRedis:
     def __init__(self, url: str):
         import redis
 
-        s = parse(url)
-        self.client = redis.Redis(host=s.host, port=s.port, db=s.db, password=s.password or None,
-                                  username=s.username or None, socket_timeout=TIMEOUT,
-                                  socket_connect_timeout=TIMEOUT)
+        # TLS as in REDIS_URL (rediss://); a shorter timeout than Rasa's stores, since the limits
+        # have an in-memory fallback and are asked on every request.
+        self.client = redis.Redis(**settings_kwargs(parse(url), min(TIMEOUT, timeout_from_env())))
         self._hit = self.client.register_script(_HIT)
         self.login_attempt = self.client.register_script(_LOGIN_ATTEMPT)
         self._salt: Optional[bytes] = None

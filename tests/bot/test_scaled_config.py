@@ -40,7 +40,12 @@ def stores(monkeypatch, redis_server, ttl: str):
 def test_the_scaled_endpoints_give_rasa_its_redis_stores(monkeypatch, redis_server):
     tracker_store, lock_store, endpoints, env = stores(monkeypatch, redis_server, "1800")
     from bot.lock_store import AtomicRedisLockStore
-    assert type(tracker_store) is RedisTrackerStore            # Rasa's own
+    from bot.tracker_store import DEFAULT_MAX_EVENTS, BoundedRedisTrackerStore
+    assert type(tracker_store) is BoundedRedisTrackerStore and isinstance(tracker_store, RedisTrackerStore)
+    assert tracker_store.max_events == DEFAULT_MAX_EVENTS          # the embedded store's bound
+    for store in (tracker_store, lock_store):                      # a hung Redis fails, never holds
+        assert store.red.connection_pool.connection_kwargs["socket_timeout"] == 1.0
+        assert store.red.connection_pool.connection_kwargs["socket_connect_timeout"] == 1.0
     assert type(lock_store) is AtomicRedisLockStore and isinstance(lock_store, RedisLockStore)   # Rasa's, atomic
     assert int(tracker_store.record_exp) == 1800
     assert tracker_store.key_prefix == "insatsguiden:tracker:" and lock_store.key_prefix == "insatsguiden:lock:"

@@ -8,8 +8,8 @@ Rasa's RedisTrackerStore (`record_exp`) and RedisLockStore, and the web tier wit
   after the other (the lock store);
 - the conversation's home instance killed with SIGKILL: the next message is answered by the
   other with the facts intact, after exactly one retry inside the web tier, without a notice;
-- Redis lost: the chat's restarting notice with the guide link, never a traceback; Redis back:
-  answers again; PostgreSQL lost: the chat answers, counting is skipped with a warning.
+- Redis hung (SIGSTOP) or lost: the chat's restarting notice with the guide link within a few
+  seconds, never a hang or a traceback; Redis back: answers again (after a hang with the facts); PostgreSQL lost: the chat answers, counting is skipped with a warning.
 
 The tests share one layout (a module fixture, about a minute to start on 2 cores) and run in
 file order: the last ones kill a Rasa instance, Redis and PostgreSQL."""
@@ -175,6 +175,49 @@ def test_simultaneous_messages_of_one_conversation_are_serialised_by_the_lock(sc
     # Both messages' facts are in the one conversation.
     facts = slots(events)
     assert facts.get("barn_alder") and facts.get("amnen"), facts
+
+
+def test_redis_hung_gives_the_restart_notice_within_seconds_and_the_conversation_resumes(scaled):
+    """A Redis that accepts connections and never answers (SIGSTOP): every Redis call of the
+    stores and of the web tier times out (INSATSGUIDEN_REDIS_TIMEOUT, 1 s), both instances answer
+    503, and the resident gets the restarting notice with the guide link in a few seconds, never a
+    hang. SIGCONT: the next message is answered with the conversation's facts, which Redis kept."""
+    stack, redis, pg, logs = scaled
+    sender = uuid.uuid4().hex
+    status, replies = chat_web(stack, sender, "min son är 15 år och röker på varje dag")
+    assert status == 200 and texts(replies), replies
+    before = slots(tracker(redis, sender)["events"])
+    assert before.get("barn_alder") and before.get("amnen"), before
+    sizes = {p.name: p.stat().st_size for p in logs.iterdir()}
+    os.kill(redis.proc.pid, signal.SIGSTOP)
+    try:
+        waits = []
+        for _ in range(2):    # the second also finds the connections of the first timed out
+            started = time.monotonic()
+            status, body = chat_web(stack, sender, "finns det något i grupp?")
+            waits.append(time.monotonic() - started)
+            assert status == 503, (status, body)
+            assert body["fel"].startswith("Chatten startar om – använd guiden under tiden") and "112" in body["fel"]
+            assert body["guide"].endswith(f"/{KOMMUN}/guide")
+        assert max(waits) < 6, waits
+    finally:
+        os.kill(redis.proc.pid, signal.SIGCONT)
+    deadline = time.monotonic() + 20
+    while True:
+        status, replies = chat_web(stack, sender, "finns det något i grupp?")
+        if status == 200 or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert status == 200 and texts(replies), (status, replies)
+    after = slots(tracker(redis, sender)["events"])
+    for fact in ("kommun", "barn_alder", "amnen"):
+        assert after.get(fact) == before.get(fact), fact
+    for path in logs.iterdir():
+        with open(path, "rb") as f:
+            f.seek(sizes.get(path.name, 0))
+            text = f.read().decode(errors="replace")
+        assert "Traceback" not in text and "finns det något i grupp" not in text and sender not in text, path.name
+    print(f"\nscaled: Redis hung (SIGSTOP): restarting notice after {', '.join(f'{w:.1f}' for w in waits)} s")
 
 
 def test_a_killed_instance_is_replaced_by_the_other_with_the_facts_intact(scaled):

@@ -182,8 +182,32 @@ async def rasa_turn(store, sender: str, text: str, kommun: str = "alingsas", act
 
 
 def test_a_long_conversation_keeps_a_bounded_history_and_the_same_replies(domain, _stats):
-    capped = ExpiringInMemoryTrackerStore(domain, idle_expiry=3600, max_events=120)
-    unbounded = ExpiringInMemoryTrackerStore(domain, idle_expiry=3600, max_events=0)
+    assert_bounded_like_unbounded(ExpiringInMemoryTrackerStore(domain, idle_expiry=3600, max_events=120),
+                                  ExpiringInMemoryTrackerStore(domain, idle_expiry=3600, max_events=0))
+
+
+def test_the_redis_store_keeps_the_same_bound(domain, _stats, redis_server):
+    """The scaled layout's store (bot/endpoints.scaled.yml) bounds a conversation by the same rule,
+    also as it is stored in Redis (what the next message, on any instance, reads back)."""
+    from bot.redis_config import parse
+    from bot.tracker_store import BoundedRedisTrackerStore
+
+    s = parse(redis_server.url)
+
+    def store(prefix, max_events):
+        return BoundedRedisTrackerStore(domain, host=s.host, port=s.port, password=s.password, record_exp=3600,
+                                        key_prefix=prefix, max_events=max_events)
+    capped, unbounded = store("kapad", 120), store("obegransad", 0)
+    assert_bounded_like_unbounded(capped, unbounded)
+    stored = redis_server.client().get("kapad:tracker:lang")
+    assert stored is not None and len(capped.deserialise_tracker("lang", stored).events) <= 120
+    assert 3000 < redis_server.client().ttl("kapad:tracker:lang") <= 3600   # record_exp still applies
+    assert run(unbounded.retrieve("lang")).events.__len__() > 20 * 40
+
+
+def assert_bounded_like_unbounded(capped, unbounded):
+    """70 messages through a store bounded at 120 events and an unbounded one: the same replies and
+    slots after every message, the bounded one never over its bound and compacted again and again."""
     sizes, compactions = [], 0
 
     async def scenario():

@@ -94,7 +94,10 @@ def test_redis_url_is_parsed_and_never_shown_with_its_password(redis_server):
     s = redis_config.parse("redis://:p%40ss@10.0.0.4:6380/2")
     assert (s.host, s.port, s.db, s.password) == ("10.0.0.4", 6380, 2, "p@ss")
     assert s.shown == "redis://:***@10.0.0.4:6380/2"
-    for bad in ("http://x", "redis://", "rediss://:x@h:6379/0", "redis://h:6379/abc"):
+    t = redis_config.parse("rediss://:x@h:6380/1")
+    assert t.tls and t.shown == "rediss://:***@h:6380/1" and t.ca_certs == ""
+    for bad in ("http://x", "redis://", "redis://h:6379/abc", "redis://h/0?ssl_ca_certs=/etc/hostname",
+                "rediss://h/0?ssl_ca_certs=/finns/inte.crt", "rediss://h/0?ssl=false"):
         with pytest.raises(redis_config.RedisConfigError) as err:
             redis_config.parse(bad)
         assert "REDIS_URL" in str(err.value) and "\n" not in str(err.value)
