@@ -88,6 +88,12 @@ def merge(state: State, facts: Facts, metadata_kommun: Optional[str]) -> Optiona
     elif not state.kommun and metadata_kommun in default_catalogue().kommuner:
         state.kommun = metadata_kommun
 
+    if facts.topics and state.amnen and state.recommended and set(facts.topics) <= interpreter.ROLE_TOPICS and \
+            not facts.switch:
+        # "finns det nåt för oss föräldrar också?" after the son's drugs: the same need, now also
+        # support for the one asking; the main topic stays first (blind dev2)
+        state.amnen = list(dict.fromkeys([state.amnen[0], *facts.topics, *state.amnen[1:]]))[:3]
+        facts.topics = [state.amnen[0]] + facts.topics
     if facts.topics and state.recommended and not (set(facts.topics) & set(state.amnen)) and \
             not facts.asks_for_support and ((facts.follow_up and not facts.switch) or not facts.describes_need):
         # "kan vi gå dit fast vi knappt pratar med varandra?", "måste pappan också godkänna?": a

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.respond import ActionRespond, respond
 from bot.actions.state import State
 from insatskatalog.loader import default_catalogue
-from insatskatalog.routing import Profil, route
+from insatskatalog.routing import Profile, route
 
 TRACKERS = Path(__file__).parent / "trackers"
 
@@ -64,7 +64,7 @@ class Conversation:
 
 def test_saved_tracker_gives_exact_events_and_answers_the_embedded_question():
     events, messages = run_saved("foralder_beroende_uppsala.json")
-    expected = [r.insats.id for r in route(Profil(kommun="uppsala", for_vem="mitt-barn", barn_aldrar=((17, 17),),
+    expected = [r.insats.id for r in route(Profile(kommun="uppsala", for_vem="mitt-barn", barn_aldrar=((17, 17),),
                                                   amnen=("beroende",), anonym=True)).rekommenderade[:3]]
     relevans = [e for e in events if e["name"] == "relevans"]
     assert len(relevans) == 1 and all(k.startswith("uppsala/") and 0 < s <= 1 for k, s in relevans[0]["value"].items()), \
@@ -264,3 +264,49 @@ def test_a_question_only_the_service_can_answer_is_sent_there_not_misunderstood(
     c.say("vi ska separera och bråkar om var dottern ska bo, hon är 6", "behov_separation", 0.8)
     text = c.texts(c.say("blir det som en dom sen?"))
     assert "Jag förstod inte" not in text and "Fråga verksamheten" in text
+
+
+# -- rules found on the second blind dev set (bench/blind/dev2.jsonl) ---------------------------
+
+def test_asking_for_oneself_after_a_childs_need_keeps_the_child_and_the_topic():
+    c = Conversation("alingsas")
+    c.say("Min son är 19 och dricker varje helg tills han spyr, jag ligger vaken och väntar", "behov_beroende", 0.8)
+    c.say("han vill inte själv gå nånstans. finns det nåt för mig då?")
+    assert c.state.for_vem == "mitt-barn" and c.state.barn_alder == [(19, 19)]
+    assert c.state.amnen[0] == "beroende"
+
+
+def test_support_for_us_parents_keeps_the_main_topic_first():
+    c = Conversation()
+    c.say("Vi misstänker att vår son på 17 använder droger", "behov_beroende", 0.8)
+    reply = c.say("finns det nåt för oss föräldrar också?", "behov_foraldraskap", 0.6)
+    assert c.state.amnen[:2] == ["beroende", "foraldraskap"]
+    assert c.cards(reply)
+
+
+def test_a_topic_said_in_the_negative_starts_no_new_need():
+    c = Conversation("sala")
+    c.say("jag är 68 och min man bestämmer allt, pengarna och vem jag får träffa", "behov_vald", 0.8)
+    c.say("jag vill inte skiljas, jag vill bara att någon lyssnar", "behov_separation", 0.7)
+    assert c.state.amnen[0] == "vald" and c.state.alder == (68, 68)
+
+
+def test_a_long_message_about_a_child_with_no_sure_topic_still_gets_an_answer():
+    c = Conversation("lekeberg")
+    reply = c.say("hon är 18 månader och har börjat bitas på förskolan och hemma, hon vill inte släppa mig en sekund")
+    assert c.state.amnen == ["foraldraskap"]
+    assert "förstod inte" not in c.texts(reply)
+
+
+def test_an_adult_in_danger_who_names_the_children_gets_support_for_herself():
+    c = Conversation()
+    c.say("han har tagit min telefon och kastade en stol på mig förut. barnen är 4 och 6 och sover", "behov_vald", 0.8)
+    assert c.state.for_vem == "sig"
+
+
+def test_an_own_suicide_plan_is_followed_by_mental_health_support_not_addiction():
+    from bot.interpreter import interpret
+    facts = interpret("har räknat tabletterna jag sparat, det räcker nu. brevet till mamma ligger på skrivbordet",
+                      {"intent": {"name": "behov_beroende", "confidence": 0.6}, "danger": 0.9,
+                       "intent_ranking": [{"name": "behov_beroende", "confidence": 0.6}]})
+    assert facts.acute and facts.topics[0] == "psykisk-ohalsa" and "beroende" not in facts.topics
