@@ -141,7 +141,7 @@ def web_overhead(n: int = 200) -> float:
 def small_costs() -> dict:
     from bot.redaction import redact
     from insatskatalog.loader import default_catalogue
-    from insatskatalog.routing import Profil, route
+    from insatskatalog.routing import Profile, route
 
     cat = default_catalogue()
     text = "jag heter Anna, min son är 15 och röker på, ring mig på 070-123 45 67"
@@ -149,7 +149,7 @@ def small_costs() -> dict:
     for _ in range(500):
         redact(text)
     redaction = (time.perf_counter() - start) * 1000 / 500
-    profil = Profil(kommun="alingsas", for_vem="mitt-barn", barn_alder=16, amnen=("beroende",))
+    profil = Profile(kommun="alingsas", for_vem="mitt-barn", barn_alder=16, amnen=("beroende",))
     route(profil, cat)
     start = time.perf_counter()
     for _ in range(200):

@@ -5,7 +5,7 @@ municipality may have six insatser on addiction). Their order used to depend onl
 position, role and age, and ties were broken by name. A resident who writes "han spelar bort
 pengarna på casino" or "sitter häktad" names what the right insats is about, so the words of the
 message are compared with each insats's name, content, target group and methods, and the closest
-ones get a bonus in the routing core (`Profil.relevans`).
+ones get a bonus in the routing core (`Profile.relevans`).
 
 Character n-grams (4–5, within words) on folded text, because Swedish compounds and residents'
 spelling ("spelberoende", "spelar", "spelandet", "casinot") share their stems but not their words.

@@ -108,3 +108,45 @@ def test_every_intent_is_documented():
     names = [i if isinstance(i, str) else next(iter(i)) for i in intents]
     assert len(names) > 10
     assert [i for i in names if not documented(i)] == []
+
+
+def block_after(text: str, heading: str) -> str:
+    """The first fenced block after a heading."""
+    rest = text[text.index(heading) :]
+    return rest.split("```", 2)[1]
+
+
+def architecture_tree() -> set[str]:
+    """The paths the module tree in docs/architecture.md names: two spaces of indent a level, a
+    name ending in / is a folder."""
+    stack: list[str] = []
+    paths = set()
+    for line in block_after((ROOT / "docs" / "architecture.md").read_text(encoding="utf-8"), "## Modules").splitlines():
+        if not line.strip():
+            continue
+        depth = (len(line) - len(line.lstrip())) // 2
+        name = line.split()[0]
+        stack[depth:] = [name.rstrip("/")]
+        paths.add("/".join(stack))
+    return paths
+
+
+def test_the_module_tree_names_every_module_and_nothing_else():
+    modules = {
+        p.relative_to(ROOT).as_posix() for p in python_files() if p.read_text(encoding="utf-8").strip()
+    }  # empty __init__.py files need no line
+    listed = {p for p in architecture_tree() if p.endswith(".py")}
+    assert sorted(modules - listed) == [], "add a line for each to the tree in docs/architecture.md"
+    assert sorted(listed - modules) == [], "the tree in docs/architecture.md names modules that are gone"
+
+
+def test_the_readme_layout_names_every_top_level_folder():
+    """README's layout lists the project's folders (not the ignored build output) and every
+    folder at the top of the module tree."""
+    layout = block_after((ROOT / "README.md").read_text(encoding="utf-8"), "## Layout")
+    listed = {line.split()[0].rstrip("/") for line in layout.splitlines() if line and not line[0].isspace()}
+    ignored = {line.strip().strip("/") for line in (ROOT / ".gitignore").read_text().splitlines()}
+    folders = {p.name for p in ROOT.iterdir() if p.is_dir() and p.name[0] != "." and p.name not in ignored}
+    folders -= {p.name for p in ROOT.glob("*.egg-info")}
+    assert listed == folders
+    assert {p.split("/")[0] for p in architecture_tree()} <= listed

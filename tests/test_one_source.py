@@ -48,7 +48,7 @@ KNOWN = {
     ): "_PLAUSIBLE_FOR_VEM from PROFIL_FOR; validate() against PROFIL_FOR",
     ("bench/robustness.py", "kommun_ids"): "KOMMUNER = tuple(sorted(v.KOMMUN_IDS))",
     (
-        "web/staff/inloggning.py",
+        "web/staff/login.py",
         "rate_limiter",
     ): "LoginThrottle's keys and per-address cap from web.security",
 }

@@ -10,9 +10,9 @@ from flask import Blueprint, current_app, render_template, request
 from insatskatalog import store
 from insatskatalog import vocabulary as v
 from insatskatalog.models import Insats, Kommun
-from insatskatalog.routing import MAX_ALDER, Profil, ProfileError, route
+from insatskatalog.routing import MAX_ALDER, Profile, ProfileError, route
 
-from .errors import Fel
+from .errors import ResidentError
 from .helpers import catalogue, kommun_or_404
 
 logger = logging.getLogger(__name__)
@@ -22,7 +22,7 @@ MAX_SOKTEXT = 200
 FORALDRAR_FORMAT = {"grupp": "I grupp", "individuellt": "Enskilt"}
 
 
-class Filterfel(ValueError):
+class FilterError(ValueError):
     pass
 
 
@@ -33,7 +33,7 @@ def _alder_param(raw: Optional[str]) -> Optional[int]:
     # ASCII digits only, as in the guide: isdigit() also accepts "²" and "①", which int() cannot
     # read (a 500), and int() would read "١٦" or "１６" the guide refuses.
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 3 or int(raw) > MAX_ALDER:
-        raise Filterfel(f"Skriv åldern med siffror, mellan 0 och {MAX_ALDER} år.")
+        raise FilterError(f"Skriv åldern med siffror, mellan 0 och {MAX_ALDER} år.")
     return int(raw)
 
 
@@ -77,11 +77,11 @@ def lista(kommun):
     insatser = list(k.insatser)
     try:
         if filter_["amne"] and filter_["amne"] not in v.amnen():
-            raise Filterfel("Ämnet finns inte. Välj ett ämne i listan.")
+            raise FilterError("Ämnet finns inte. Välj ett ämne i listan.")
         if filter_["for"] and filter_["for"] not in v.FOR_VEM:
-            raise Filterfel("Välj vem insatsen ska vända sig till i listan.")
+            raise FilterError("Välj vem insatsen ska vända sig till i listan.")
         alder = _alder_param(filter_["alder"])
-    except Filterfel as exc:
+    except FilterError as exc:
         fel, status, alder = str(exc), 400, None
         insatser = []
 
@@ -112,7 +112,7 @@ def insats(kommun, slug):
     for i in k.insatser:
         if i.slug == slug:
             return render_template("insatser/insats.html", kommun=k, insats=i)
-    raise Fel(404, "Insatsen finns inte. Den kan ha tagits bort eller fått ett nytt namn. Se alla insatser i kommunen.")
+    raise ResidentError(404, "Insatsen finns inte. Den kan ha tagits bort eller fått ett nytt namn. Se alla insatser i kommunen.")
 
 
 def _sprak_val() -> list[str]:
@@ -140,16 +140,16 @@ def foraldraprogram(kommun):
         try:
             barn_alder = _alder_param(val["barn_alder"])
             if val["amne"] not in v.amnen():
-                raise Filterfel("Välj vad det gäller i listan.")
+                raise FilterError("Välj vad det gäller i listan.")
             if val["format"] and val["format"] not in FORALDRAR_FORMAT:
-                raise Filterfel("Välj grupp, enskilt eller att det inte spelar någon roll.")
+                raise FilterError("Välj grupp, enskilt eller att det inte spelar någon roll.")
             if val["sprak"] and val["sprak"] not in sprak_val:
-                raise Filterfel("Välj ett språk i listan.")
+                raise FilterError("Välj ett språk i listan.")
             amnen = tuple(dict.fromkeys((val["amne"], "foraldraskap")))
             # The fit decision is the routing core's, as for the bot and the guide.
-            res = route(Profil(kommun=k.id, for_vem="mitt-barn", barn_alder=barn_alder, amnen=amnen,
+            res = route(Profile(kommun=k.id, for_vem="mitt-barn", barn_alder=barn_alder, amnen=amnen,
                                format=val["format"] or None, sprak=val["sprak"] or None), catalogue())
-        except (Filterfel, ProfileError) as exc:
+        except (FilterError, ProfileError) as exc:
             fel, status = str(exc), 400
         if res is not None:
             program = [r for r in res.rekommenderade if r.insats.kategori == "foraldraprogram"]

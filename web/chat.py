@@ -37,7 +37,7 @@ from insatskatalog.loader import CatalogueError
 from insatskatalog.rights import is_https_url, kontaktvag, ratt_att_ansoka, ratt_att_ansoka_kort
 
 from . import rasa_pool
-from .errors import Fel
+from .errors import ResidentError
 from .helpers import catalogue
 from .rasa_pool import RasaUnavailable
 from .security import csrf_exempt
@@ -117,11 +117,11 @@ def set_rasa_bound(app, limit: int) -> None:
 
 def _kommun(kommun_id):
     if not isinstance(kommun_id, str) or not kommun_id:
-        raise Fel(400, "Ange vilken kommun chatten gäller.")
+        raise ResidentError(400, "Ange vilken kommun chatten gäller.")
     try:
         return catalogue().kommun(kommun_id)
     except CatalogueError:
-        raise Fel(404, "Kommunen finns inte i Insatsguiden. Kontrollera data-kommun i chattens kod.") from None
+        raise ResidentError(404, "Kommunen finns inte i Insatsguiden. Kontrollera data-kommun i chattens kod.") from None
 
 
 def _ur_drift(kommun) -> dict:
@@ -149,19 +149,19 @@ def json_depth_exceeds(text: str, limit: int) -> bool:
 def read_body():
     """The request's JSON object, or a Swedish 400 for anything else (never a 500)."""
     if not request.is_json:
-        raise Fel(400, BAD_JSON)
+        raise ResidentError(400, BAD_JSON)
     try:
         text = request.get_data(cache=True).decode("utf-8")
     except UnicodeDecodeError:
-        raise Fel(400, BAD_JSON) from None
+        raise ResidentError(400, BAD_JSON) from None
     if json_depth_exceeds(text, MAX_JSON_DEPTH):
-        raise Fel(400, BAD_JSON)
+        raise ResidentError(400, BAD_JSON)
     try:
         body = json.loads(text)
     except (ValueError, RecursionError):
-        raise Fel(400, BAD_JSON) from None
+        raise ResidentError(400, BAD_JSON) from None
     if not isinstance(body, dict):
-        raise Fel(400, BAD_JSON)
+        raise ResidentError(400, BAD_JSON)
     return body
 
 
@@ -209,22 +209,22 @@ def chatt():
     if request.method == "OPTIONS":  # CORS preflight; the headers come from security.py
         return "", 204
     if request.method != "POST":
-        raise Fel(405, "Chatten tar bara emot meddelanden som skickas med POST.", headers={"Allow": "POST, OPTIONS"})
+        raise ResidentError(405, "Chatten tar bara emot meddelanden som skickas med POST.", headers={"Allow": "POST, OPTIONS"})
     allowed, retry_after = current_app.extensions["chatt_limiter"].hit(request.remote_addr)
     if not allowed:
-        raise Fel(429, "Du har skickat många meddelanden på kort tid. Vänta en stund och försök igen.",
+        raise ResidentError(429, "Du har skickat många meddelanden på kort tid. Vänta en stund och försök igen.",
                   headers={"Retry-After": str(retry_after)})
     body = read_body()
     sender, message = body.get("sender"), body.get("message")
     if not isinstance(sender, str) or not SENDER.match(sender):
-        raise Fel(400, "Samtalets id saknas eller är ogiltigt. Ladda om sidan och försök igen.")
+        raise ResidentError(400, "Samtalets id saknas eller är ogiltigt. Ladda om sidan och försök igen.")
     if not isinstance(message, str):
-        raise Fel(400, "Meddelandet saknas. Skriv något och försök igen.")
+        raise ResidentError(400, "Meddelandet saknas. Skriv något och försök igen.")
     limit = int(current_app.config["CHATT_MAX_TECKEN"])
     if len(message) > limit:
-        raise Fel(413, f"Meddelandet är för långt. Skriv högst {limit} tecken.")
+        raise ResidentError(413, f"Meddelandet är för långt. Skriv högst {limit} tecken.")
     if has_lone_surrogate(message):
-        raise Fel(400, "Meddelandet innehåller tecken som inte går att läsa. Skriv det igen med vanliga tecken.")
+        raise ResidentError(400, "Meddelandet innehåller tecken som inte går att läsa. Skriv det igen med vanliga tecken.")
     kommun = _kommun(body.get("kommun"))
     # data-kontakt-url of the embedding site: passed on only when it is a plain https address
     kontakt_url = body.get("kontakt_url") if is_https_url(body.get("kontakt_url")) else None
@@ -233,7 +233,7 @@ def chatt():
     slots = current_app.extensions["rasa_slots"]
     if not slots.acquire(blocking=False):
         logger.warning("Chatten är full (%s samtidiga anrop till Rasa)", current_app.config["RASA_MAX_CONCURRENT"])
-        raise Fel(503, f"{BUSY} {kontaktvag(kommun, kontakt_url, nationella=False)} {EMERGENCY}",
+        raise ResidentError(503, f"{BUSY} {kontaktvag(kommun, kontakt_url, nationella=False)} {EMERGENCY}",
                   headers={"Retry-After": str(BUSY_RETRY_AFTER)}, **_ur_drift(kommun))
     try:
         replies = clean_replies(post_to_rasa({"sender": sender, "message": text,
@@ -245,16 +245,16 @@ def chatt():
         if not exc.timeout:
             current_app.extensions["conversations"].rasa_down()
         if exc.timeout:
-            raise Fel(504, "Chatten svarar långsamt just nu. Försök igen, eller använd guiden under tiden. "
+            raise ResidentError(504, "Chatten svarar långsamt just nu. Försök igen, eller använd guiden under tiden. "
                       f"{kontaktvag(kommun, kontakt_url, nationella=False)} {EMERGENCY}", **_ur_drift(kommun)) from None
-        raise Fel(503, f"{RESTARTING} {kontaktvag(kommun, kontakt_url, nationella=False)} {EMERGENCY}", **_ur_drift(kommun)) from None
+        raise ResidentError(503, f"{RESTARTING} {kontaktvag(kommun, kontakt_url, nationella=False)} {EMERGENCY}", **_ur_drift(kommun)) from None
     finally:
         slots.release()
     if not any(r.get("text") or r.get("buttons") or r.get("custom") for r in replies):
         # Rasa is up but said nothing: its action server is down (or restarting).
         # Rasa itself still holds the conversation, so it did not start over.
         logger.warning("Rasa gav inget svar (actionservern svarar inte)")
-        raise Fel(503, f"{RESTARTING} {kontaktvag(kommun, kontakt_url, nationella=False)} {EMERGENCY}", **_ur_drift(kommun))
+        raise ResidentError(503, f"{RESTARTING} {kontaktvag(kommun, kontakt_url, nationella=False)} {EMERGENCY}", **_ur_drift(kommun))
     if current_app.extensions["conversations"].replied(sender):
         replies.insert(0, {"recipient_id": sender, "text": STARTED_OVER})
     return jsonify(replies)

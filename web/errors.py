@@ -50,7 +50,7 @@ def error_response(code: int, message: str | None = None, **extra):
     return render_template("fel.html", kod=code, rubrik=RUBRIK.get(code, RUBRIK[500]), text=text, **extra), code
 
 
-class Fel(Exception):
+class ResidentError(Exception):
     """An error with a Swedish text of our own, shown to the resident as it is."""
 
     def __init__(self, code: int, text: str | None = None, headers: dict | None = None, **extra):
@@ -61,7 +61,7 @@ class Fel(Exception):
         self.extra = extra
 
 
-def _own_error(exc: Fel):
+def _own_error(exc: ResidentError):
     return _with_headers(error_response(exc.code, exc.text, **exc.extra), exc.headers)
 
 
@@ -100,7 +100,7 @@ def log_exception_safely(app: Flask, exc_info) -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.register_error_handler(Fel, _own_error)
+    app.register_error_handler(ResidentError, _own_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(InternalServerError, _server_error)
     app.log_exception = lambda exc_info: log_exception_safely(app, exc_info)  # type: ignore[method-assign]

@@ -17,7 +17,7 @@ from werkzeug.datastructures import MultiDict
 
 from insatskatalog import statistics
 from insatskatalog import vocabulary as v
-from insatskatalog.routing import MAX_ALDER, SAMTYCKESALDER, Profil, ProfileError, route
+from insatskatalog.routing import MAX_ALDER, SAMTYCKESALDER, Profile, ProfileError, route
 from insatskatalog.models import Kommun
 
 from .helpers import catalogue, kommun_or_404
@@ -86,8 +86,8 @@ class Svar:
         if self.fel_steg is None or steg < self.fel_steg:
             self.fel_steg, self.fel = steg, text
 
-    def profil(self, kommun: Kommun) -> Profil:
-        return Profil(kommun=kommun.id, for_vem=self.for_vem or "sig", alder=self.alder, barn_alder=self.barn_alder,
+    def profil(self, kommun: Kommun) -> Profile:
+        return Profile(kommun=kommun.id, for_vem=self.for_vem or "sig", alder=self.alder, barn_alder=self.barn_alder,
                       amnen=self.amnen, anonym=self.anonym, format=self.format, samtycke=self.samtycke)
 
     def fragar_samtycke(self) -> bool:

@@ -12,7 +12,7 @@ from insatskatalog.models import Insats, Kommun
 from insatskatalog.rights import kontaktvag, ratt_att_ansoka
 from insatskatalog.routing import SAMTYCKESALDER
 
-from .errors import Fel
+from .errors import ResidentError
 
 logger = logging.getLogger(__name__)
 
@@ -38,14 +38,14 @@ def catalogue() -> Catalogue:
     except CatalogueError:
         # Broken data files are an operator problem; the resident gets a plain 500 page.
         logger.error("Katalogen kunde inte laddas (kör: python -m insatskatalog validate)")
-        raise Fel(500, "Katalogen går inte att läsa just nu. Försök igen om en stund eller kontakta kommunens socialtjänst.")
+        raise ResidentError(500, "Katalogen går inte att läsa just nu. Försök igen om en stund eller kontakta kommunens socialtjänst.")
 
 
 def kommun_or_404(kommun_id: str) -> Kommun:
     try:
         return catalogue().kommun(kommun_id)
     except CatalogueError:
-        raise Fel(404, "Kommunen finns inte i Insatsguiden. Välj en kommun på startsidan.") from None
+        raise ResidentError(404, "Kommunen finns inte i Insatsguiden. Välj en kommun på startsidan.") from None
 
 
 def insats_url_for(insats: Insats) -> str:

@@ -34,7 +34,7 @@ import os
 from flask import Flask, current_app, has_request_context, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .errors import Fel
+from .errors import ResidentError
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
@@ -71,7 +71,7 @@ def _check_csrf() -> None:
     expected = session.get(CSRF_SESSION_KEY)
     sent = request.form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER)
     if not expected or not sent or not hmac.compare_digest(str(expected), str(sent)):
-        raise Fel(400, "Formuläret har gått ut eller kom inte från den här sidan. Ladda om sidan och försök igen.")
+        raise ResidentError(400, "Formuläret har gått ut eller kom inte från den här sidan. Ladda om sidan och försök igen.")
 
 
 # -- rate limiting -------------------------------------------------------------------------

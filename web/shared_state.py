@@ -1,7 +1,7 @@
 """The web tier's limits shared by several web processes through Redis (REDIS_URL, issue 15).
 
 With REDIS_URL set, the chat's per-client rate limit, the guide's counting limit, the guide's
-one-time tokens and the staff login's failure counts (web/staff/inloggning.py) live in Redis, so every web process behind the load balancer sees the same
+one-time tokens and the staff login's failure counts (web/staff/login.py) live in Redis, so every web process behind the load balancer sees the same
 counts: a resident cannot get N times the limit by landing on N processes, and a token issued by
 one process can be used on another. Without REDIS_URL they stay in the process's memory
 (web/security.py), as before.
@@ -195,16 +195,16 @@ def redis_login_throttle(shared_redis: SharedRedis, max_fel: int, fonster: float
                          per_address: Optional[int]):
     """LoginThrottle whose failure counts live in Redis (several web processes, one limit); while
     Redis is away the in-memory counts of the process take over."""
-    from .staff.inloggning import LoginThrottle
+    from .staff.login import LoginThrottle
 
     class RedisLoginThrottle(LoginThrottle):
         def _redis_keys(self, namn: str, klient: Optional[str]) -> list[str]:
             salt = shared_redis.salt()
-            from .staff import anvandare as users
+            from .staff import users
 
             def h(kind: str, value: str) -> str:
                 return hmac.new(salt, f"{kind}\0{value}".encode(), hashlib.sha256).hexdigest()
-            return [f"{KEY_PREFIX}:web:login:{h('par', users.normalisera(namn) + chr(0) + (klient or ''))}",
+            return [f"{KEY_PREFIX}:web:login:{h('par', users.normalise(namn) + chr(0) + (klient or ''))}",
                     f"{KEY_PREFIX}:web:login:{h('klient', klient or '')}"]
 
         def attempt(self, namn, klient):

@@ -11,7 +11,7 @@ from typing import Any, Optional
 from insatskatalog import statistics
 from insatskatalog.loader import default_catalogue
 from insatskatalog.models import Kommun
-from insatskatalog.routing import Profil
+from insatskatalog.routing import Profile
 
 from bot.interpreter import UNKNOWN
 
@@ -91,11 +91,11 @@ class State:
             missing.append("barn_alder")
         return tuple(m for m in missing if m not in self.asked_before)
 
-    def profil(self) -> Optional[Profil]:
+    def profil(self) -> Optional[Profile]:
         if self.kommun not in default_catalogue().kommuner:
             return None
         alder = self.alder
-        return Profil(
+        return Profile(
             kommun=self.kommun,
             for_vem=self.for_vem if self.for_vem in FOR_VEM_VALUES else "sig",
             alder=alder[0] if alder and alder[0] == alder[1] else None,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import vocabulary as v
 from .loader import CatalogueError, load_catalogue
-from .routing import SAMTYCKESALDER, Profil, ProfileError, route
+from .routing import SAMTYCKESALDER, Profile, ProfileError, route
 from .schema import validate_all, warnings_all
 from .store import DEFAULT_DB, build, open_db, search
 
@@ -151,7 +151,7 @@ def main(argv=None) -> int:
                     print(f"{row['id']}\t{row['namn']}{flag}\t{v.KATEGORIER[row['kategori']]}")
             return 0
         if args.command == "route":
-            profil = Profil(
+            profil = Profile(
                 kommun=args.kommun, for_vem=args.for_vem, alder=args.alder, barn_alder=args.barn_alder,
                 amnen=tuple(args.amne), anonym=args.anonym, format=args.format,
                 samtycke=False if args.utan_samtycke else None, sprak=args.sprak,

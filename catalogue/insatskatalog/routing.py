@@ -47,7 +47,7 @@ class ProfileError(ValueError):
 
 
 @dataclass(frozen=True)
-class Profil:
+class Profile:
     kommun: str
     for_vem: str = "sig"
     alder: Optional[int] = None          # the age of the person asking
@@ -120,7 +120,7 @@ class EjUppfylld:
 @dataclass
 class Resultat:
     kommun: Kommun
-    profil: Profil
+    profil: Profile
     rekommenderade: list[Rekommendation] = field(default_factory=list)
     villkor_ej_uppfyllda: list[EjUppfylld] = field(default_factory=list)
     kraver_ansokan: list[Insats] = field(default_factory=list)
@@ -176,7 +176,7 @@ def _span_text(spans) -> str:
     return " och ".join(parts)
 
 
-def _deltagare(insats: Insats, profil: Profil) -> tuple[tuple[tuple[int, int], ...], bool]:
+def _deltagare(insats: Insats, profil: Profile) -> tuple[tuple[tuple[int, int], ...], bool]:
     """Whose age the insats's own age limit (`villkor.alder`) applies to, and whether that is the child.
 
     For an insats that serves children and young people themselves (`barn-ung`), the age limit
@@ -188,7 +188,7 @@ def _deltagare(insats: Insats, profil: Profil) -> tuple[tuple[tuple[int, int], .
     return profil.own_spans(), profil.for_vem == "sig"
 
 
-def _barnets_alder(insats: Insats, profil: Profil) -> tuple[tuple[int, int], ...]:
+def _barnets_alder(insats: Insats, profil: Profile) -> tuple[tuple[int, int], ...]:
     """The ages `villkor.barn_alder` is checked against: the child's, or — when a young person asks
     for themself about an insats for children and young people — their own."""
     if profil.for_vem == "sig" and "barn-ung" in insats.for_vem:
@@ -196,7 +196,7 @@ def _barnets_alder(insats: Insats, profil: Profil) -> tuple[tuple[int, int], ...
     return profil.child_spans()
 
 
-def _samtycke_status(spans, profil: Profil) -> str:
+def _samtycke_status(spans, profil: Profile) -> str:
     if not spans:
         return OKANT
     if all(lo >= SAMTYCKESALDER for lo, _ in spans):
@@ -212,7 +212,7 @@ def _samtycke_status(spans, profil: Profil) -> str:
     return OKANT
 
 
-def _pruva_villkor(insats: Insats, kommun: Kommun, profil: Profil) -> tuple[list[VillkorStatus], list[str]]:
+def _pruva_villkor(insats: Insats, kommun: Kommun, profil: Profile) -> tuple[list[VillkorStatus], list[str]]:
     vil = insats.villkor
     statuses: list[VillkorStatus] = []
     fel: list[str] = []
@@ -258,7 +258,7 @@ def _pruva_villkor(insats: Insats, kommun: Kommun, profil: Profil) -> tuple[list
 
 # -- ranking -------------------------------------------------------------------------------
 
-def _poang(insats: Insats, profil: Profil) -> tuple[float, list[str]]:
+def _poang(insats: Insats, profil: Profile) -> tuple[float, list[str]]:
     """A score and the human reasons behind it. 0 means: not relevant for this profile."""
     skal: list[str] = []
     score = 0.0
@@ -348,7 +348,7 @@ def _varfor(skal: list[str]) -> str:
 MIN_FORSLAG = 3
 
 
-def _narliggande(kommun, profil: Profil, seen: set) -> list:
+def _narliggande(kommun, profil: Profile, seen: set) -> list:
     """Candidates from the topics next to the main one (`narliggande` in _amnen.yml), for when
     fewer than three insatser fit the topics themselves; ranked after them, with that reason."""
     amnen = v.amnen()
@@ -375,7 +375,7 @@ def _narliggande(kommun, profil: Profil, seen: set) -> list:
     return extra
 
 
-def _age_unknown(insats: Insats, profil: Profil) -> bool:
+def _age_unknown(insats: Insats, profil: Profile) -> bool:
     spans, _ = _deltagare(insats, profil)
     own = insats.villkor.alder.angivet and span_status(insats.villkor.alder, spans) != UPPFYLLT
     child = insats.villkor.barn_alder.angivet and span_status(insats.villkor.barn_alder,
@@ -383,7 +383,7 @@ def _age_unknown(insats: Insats, profil: Profil) -> bool:
     return bool(own or child)
 
 
-def route(profil: Profil, catalogue: Optional[Catalogue] = None, nearby: bool = True) -> Resultat:
+def route(profil: Profile, catalogue: Optional[Catalogue] = None, nearby: bool = True) -> Resultat:
     """Ranks the municipality's insatser for a needs profile. Raises ProfileError/CatalogueError
     (Swedish messages) on invalid input. `nearby`: fill up to three from the nearby topics."""
     catalogue = catalogue or default_catalogue()
@@ -425,13 +425,13 @@ _PLAUSIBLE_OWN_AGES = (13, 16, 20, 35, 70)
 _PLAUSIBLE_OTHER_AGES = (0, 4, 9, 13, 16, 19, 40)
 
 
-def _top_ids(profil: Profil, catalogue: Catalogue, k: int) -> tuple[str, ...]:
+def _top_ids(profil: Profile, catalogue: Catalogue, k: int) -> tuple[str, ...]:
     # Only the topics' own insatser decide whether a question matters: the nearby ones that fill
     # a short list are extras, not a reason to ask one more question.
     return tuple(r.insats.id for r in route(profil, catalogue, nearby=False).rekommenderade[:k])
 
 
-def questions_that_matter(profil: Profil, unknown: tuple[str, ...], catalogue: Optional[Catalogue] = None,
+def questions_that_matter(profil: Profile, unknown: tuple[str, ...], catalogue: Optional[Catalogue] = None,
                           k: int = 3) -> list[str]:
     """Which of the `unknown` facts ("for_vem", "alder", "barn_alder") would change the top `k`.
 
@@ -459,6 +459,6 @@ def questions_that_matter(profil: Profil, unknown: tuple[str, ...], catalogue: O
 
 __all__ = [
     "questions_that_matter",
-    "Profil", "ProfileError", "CatalogueError", "Resultat", "Rekommendation", "EjUppfylld",
+    "Profile", "ProfileError", "CatalogueError", "Resultat", "Rekommendation", "EjUppfylld",
     "VillkorStatus", "route", "UPPFYLLT", "EJ_UPPFYLLT", "OKANT",
 ]

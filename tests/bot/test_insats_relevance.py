@@ -1,10 +1,10 @@
-"""The resident's words order insatser that fit alike (bot/insats_relevance.py + Profil.relevans)."""
+"""The resident's words order insatser that fit alike (bot/insats_relevance.py + Profile.relevans)."""
 from dataclasses import replace
 
 import pytest
 
 from bot.insats_relevance import KEEP, combine, relevance
-from insatskatalog.routing import Profil, ProfileError, route
+from insatskatalog.routing import Profile, ProfileError, route
 
 
 def test_the_words_of_the_message_find_the_insats_that_is_about_them():
@@ -38,7 +38,7 @@ def _ids(profil):
      "sala/skuldradgivning-och-skuldsanering"),
 ])
 def test_relevance_moves_the_closest_insats_first_among_those_that_fit(kommun, alder, amne, text, first):
-    profil = Profil(kommun=kommun, for_vem="sig", alder=alder, amnen=(amne,))
+    profil = Profile(kommun=kommun, for_vem="sig", alder=alder, amnen=(amne,))
     plain = _ids(profil)
     assert plain[0] != first and first in plain   # without the words another one came first
     ranked = _ids(replace(profil, relevans=tuple(relevance(text, kommun).items())))
@@ -47,11 +47,11 @@ def test_relevance_moves_the_closest_insats_first_among_those_that_fit(kommun, a
 
 
 def test_relevance_never_makes_an_insats_of_another_topic_fit():
-    res = route(Profil(kommun="uppsala", for_vem="sig", alder=35, amnen=("ekonomi",),
+    res = route(Profile(kommun="uppsala", for_vem="sig", alder=35, amnen=("ekonomi",),
                        relevans=(("uppsala/haktessamtal", 1.0),)))
     assert "uppsala/haktessamtal" not in [r.insats.id for r in res.rekommenderade]
 
 
 def test_negative_relevance_is_refused_in_swedish():
     with pytest.raises(ProfileError, match="Relevansen"):
-        route(Profil(kommun="uppsala", amnen=("brott",), relevans=(("uppsala/haktessamtal", -1.0),)))
+        route(Profile(kommun="uppsala", amnen=("brott",), relevans=(("uppsala/haktessamtal", -1.0),)))

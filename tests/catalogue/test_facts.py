@@ -149,20 +149,20 @@ def test_sala_kaa_is_under_20_and_barnbyran_8_to_19():
 
 
 def test_a_16_year_old_is_not_offered_sala_adult_insatser():
-    from insatskatalog.routing import Profil, route
+    from insatskatalog.routing import Profile, route
     for amne in ("vald", "beroende", "psykisk-ohalsa", "relation", "sexuell-exploatering", "separation"):
-        res = route(Profil("sala", "sig", alder=16, amnen=(amne,)))
+        res = route(Profile("sala", "sig", alder=16, amnen=(amne,)))
         shown = {r.insats.namn for r in res.rekommenderade}
         for namn in SALA_VUXNA:
             assert not any(s.startswith(namn) for s in shown), (amne, shown)
 
 
 def test_sala_krisstod_needs_contact_with_myndighetsdelen_shown_as_unknown():
-    from insatskatalog.routing import OKANT, Profil, route
+    from insatskatalog.routing import OKANT, Profile, route
     i = by_name("sala", "Krisstöd")
     assert any("myndighetsdelen" in o for o in i.villkor.ovrigt)
     assert seed_has(SALA, "pågående kontakt med myndighetsdelen av socialtjänsten")
-    res = route(Profil("sala", "mitt-barn", barn_alder=10, amnen=("kris",)))
+    res = route(Profile("sala", "mitt-barn", barn_alder=10, amnen=("kris",)))
     rek = next(r for r in res.rekommenderade if r.insats.id == i.id)
     assert any("myndighetsdelen" in s.text and s.status == OKANT for s in rek.villkor)
 
@@ -200,11 +200,11 @@ def test_uppsala_harbarge_first_night_needs_no_folkbokforing():
 
 
 def test_lekeberg_hembesok_keeps_the_children_at_risk_alternative():
-    from insatskatalog.routing import Profil, route
+    from insatskatalog.routing import Profile, route
     i = by_name("lekeberg", "Utökat hembesöksprogram")
     assert not i.villkor.barn_alder.angivet
     assert any("förhöjd risk" in o for o in i.villkor.ovrigt)
-    res = route(Profil("lekeberg", "mitt-barn", barn_alder=3, amnen=("foraldraskap",)))
+    res = route(Profile("lekeberg", "mitt-barn", barn_alder=3, amnen=("foraldraskap",)))
     assert i.id not in {e.insats.id for e in res.villkor_ej_uppfyllda}
     assert seed_has(LEKEBERG, "Och/eller barn som utifrån kända riskfaktorer löper en förhöjd risk")
 

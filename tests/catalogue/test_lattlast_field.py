@@ -49,12 +49,12 @@ def test_elsewhere_the_normal_summary_stands_in():
 
 def test_the_bots_cards_carry_it_for_the_widget():
     from bot.actions.replies import rekommendation_svar
-    from insatskatalog.routing import Profil, route
+    from insatskatalog.routing import Profile, route
 
     catalogue = default_catalogue()
-    res = route(Profil(kommun=LATTLAST_KOMMUN, for_vem="sig", alder=16, amnen=("beroende",)), catalogue)
+    res = route(Profile(kommun=LATTLAST_KOMMUN, for_vem="sig", alder=16, amnen=("beroende",)), catalogue)
     cards = rekommendation_svar(res)[1]["insatser"]
     assert cards and all(c["lattlast"] == catalogue.insats(c["id"]).innehall_lattlast for c in cards)
     other = next(i for i in catalogue.alla_insatser() if not i.innehall_lattlast and not i.behovsprovad)
-    res = route(Profil(kommun=other.kommun, for_vem="sig", amnen=other.amnen[:1]), catalogue)
+    res = route(Profile(kommun=other.kommun, for_vem="sig", amnen=other.amnen[:1]), catalogue)
     assert all(c["lattlast"] == catalogue.insats(c["id"]).sammanfattning(lattlast=True) for c in rekommendation_svar(res)[1]["insatser"])

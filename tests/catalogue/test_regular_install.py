@@ -20,9 +20,9 @@ CHECK = """
 import json, catalogue, insatskatalog, spacy
 from insatskatalog import vocabulary as v
 from insatskatalog.loader import load_catalogue
-from insatskatalog.routing import Profil, route
+from insatskatalog.routing import Profile, route
 catalogue_lib = load_catalogue()
-result = route(Profil(kommun="uppsala", for_vem="sig", alder=30, amnen=("beroende",)), catalogue_lib)
+result = route(Profile(kommun="uppsala", for_vem="sig", alder=30, amnen=("beroende",)), catalogue_lib)
 print(json.dumps({
     "catalogue": catalogue.__file__, "create": hasattr(catalogue, "create"),
     "insatskatalog": insatskatalog.__file__, "data": str(v.DATA_DIR),

@@ -9,7 +9,7 @@ import pytest
 
 from insatskatalog.loader import default_catalogue
 from insatskatalog.rights import kontaktvag, ratt_att_ansoka
-from insatskatalog.routing import Profil, route
+from insatskatalog.routing import Profile, route
 from insatskatalog.schema import RESIDENT_FORBIDDEN
 
 SEED_FILE = re.compile(r"\d{3}_[0-9a-f]{16}")
@@ -70,7 +70,7 @@ def test_routing_results_and_rights_text_have_no_editor_material(kommun):
     for for_vem, kw in (("sig", {"alder": 16}), ("sig", {"alder": 40}), ("mitt-barn", {"barn_alder": 8}),
                         ("anhorig", {"alder": 50, "barn_alder": 20}), ("familj", {"alder": 35})):
         for amne in ("beroende", "vald", "foraldraskap", "psykisk-ohalsa", "ekonomi", "kris"):
-            res = route(Profil(kommun, for_vem, amnen=(amne,), **kw))
+            res = route(Profile(kommun, for_vem, amnen=(amne,), **kw))
             data = res.to_json()
             texts += [r["varfor"] for r in data["rekommenderade"]] + [r["anonymitet"] for r in data["rekommenderade"]]
             texts += [s["text"] for r in data["rekommenderade"] for s in r["villkor"]]

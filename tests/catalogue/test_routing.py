@@ -4,7 +4,7 @@ import pytest
 from insatskatalog import vocabulary as v
 from insatskatalog.loader import CatalogueError, default_catalogue
 from insatskatalog.models import Aldersspann
-from insatskatalog.routing import (EJ_UPPFYLLT, OKANT, UPPFYLLT, Profil, ProfileError, questions_that_matter, route,
+from insatskatalog.routing import (EJ_UPPFYLLT, OKANT, UPPFYLLT, Profile, ProfileError, questions_that_matter, route,
                                span_status)
 
 
@@ -13,7 +13,7 @@ def names(res, n=None):
 
 
 def test_parent_in_alingsas_worried_about_16_year_olds_cannabis_gets_mini_maria():
-    res = route(Profil(kommun="alingsas", for_vem="mitt-barn", barn_alder=16, amnen=("beroende",)))
+    res = route(Profile(kommun="alingsas", for_vem="mitt-barn", barn_alder=16, amnen=("beroende",)))
     top3 = names(res, 3)
     assert any("Mini Maria" in n and "Anhörigstöd" in n for n in top3), top3
 
@@ -27,7 +27,7 @@ def test_13_year_old_without_consent_sees_consent_insatser_as_not_met():
         if not needs_consent:
             continue
         amne = needs_consent[0].amnen[0]
-        res = route(Profil(kommun=kommun.id, for_vem="sig", alder=13, amnen=(amne,), samtycke=False))
+        res = route(Profile(kommun=kommun.id, for_vem="sig", alder=13, amnen=(amne,), samtycke=False))
         recommended = {r.insats.id for r in res.rekommenderade}
         not_met = {e.insats.id: e.skal for e in res.villkor_ej_uppfyllda}
         assert needs_consent[0].id in not_met and needs_consent[0].id not in recommended
@@ -42,7 +42,7 @@ def test_consent_unknown_is_shown_as_unknown_not_failed():
     for kommun in default_catalogue().kommuner.values():
         for insats in kommun.insatser:
             if insats.villkor.samtycke_kravs_under_15 and "barn-ung" in insats.for_vem and insats.villkor.alder.rymmer(13) and not insats.behovsprovad:
-                res = route(Profil(kommun=kommun.id, for_vem="sig", alder=13, amnen=(insats.amnen[0],)))
+                res = route(Profile(kommun=kommun.id, for_vem="sig", alder=13, amnen=(insats.amnen[0],)))
                 rec = {r.insats.id: r for r in res.rekommenderade}
                 assert insats.id in rec
                 assert any(s.status == OKANT and "samtycke" in s.text.lower() for s in rec[insats.id].villkor)
@@ -54,7 +54,7 @@ def test_consent_unknown_is_shown_as_unknown_not_failed():
 def test_never_another_municipalitys_insatser(kommun):
     for amne in v.amnen():
         for for_vem in ("sig", "mitt-barn", "anhorig", "familj"):
-            res = route(Profil(kommun=kommun, for_vem=for_vem, amnen=(amne,)))
+            res = route(Profile(kommun=kommun, for_vem=for_vem, amnen=(amne,)))
             for item in [r.insats for r in res.rekommenderade] + [e.insats for e in res.villkor_ej_uppfyllda] + res.kraver_ansokan:
                 assert item.kommun == kommun and item.id.startswith(kommun + "/")
 
@@ -62,7 +62,7 @@ def test_never_another_municipalitys_insatser(kommun):
 @pytest.mark.parametrize("kommun", v.KOMMUN_IDS)
 def test_right_to_apply_is_always_there(kommun):
     for amne in v.amnen():
-        res = route(Profil(kommun=kommun, amnen=(amne,)))
+        res = route(Profile(kommun=kommun, amnen=(amne,)))
         assert "11 kap. 1 §" in res.ratt_att_ansoka and "11 kap. 6 §" in res.ratt_att_ansoka
         assert default_catalogue().kommun(kommun).namn in res.ratt_att_ansoka
 
@@ -70,12 +70,12 @@ def test_right_to_apply_is_always_there(kommun):
 def test_behovsprovade_are_never_recommended():
     for kommun in v.KOMMUN_IDS:
         for amne in v.amnen():
-            res = route(Profil(kommun=kommun, amnen=(amne,)))
+            res = route(Profile(kommun=kommun, amnen=(amne,)))
             assert not any(r.insats.behovsprovad for r in res.rekommenderade)
 
 
 def test_lekeberg_behovsprovade_are_reported_as_needing_an_application():
-    hits = [i for amne in v.amnen() for i in route(Profil(kommun="lekeberg", amnen=(amne,))).kraver_ansokan]
+    hits = [i for amne in v.amnen() for i in route(Profile(kommun="lekeberg", amnen=(amne,))).kraver_ansokan]
     assert hits and all(i.behovsprovad for i in hits)
 
 
@@ -84,7 +84,7 @@ def test_age_outside_limits_moves_insats_to_not_met_with_reason():
         for insats in kommun.insatser:
             lim = insats.villkor.alder
             if lim.min and lim.min >= 18 and "sig" in insats.for_vem and not insats.behovsprovad:
-                res = route(Profil(kommun=kommun.id, for_vem="sig", alder=lim.min - 3, amnen=(insats.amnen[0],)))
+                res = route(Profile(kommun=kommun.id, for_vem="sig", alder=lim.min - 3, amnen=(insats.amnen[0],)))
                 not_met = {e.insats.id: e.skal for e in res.villkor_ej_uppfyllda}
                 assert insats.id in not_met and "år" in not_met[insats.id]
                 return
@@ -92,30 +92,30 @@ def test_age_outside_limits_moves_insats_to_not_met_with_reason():
 
 
 def test_met_conditions_are_marked_met():
-    res = route(Profil(kommun="alingsas", for_vem="mitt-barn", barn_alder=16, amnen=("beroende",)))
+    res = route(Profile(kommun="alingsas", for_vem="mitt-barn", barn_alder=16, amnen=("beroende",)))
     statuses = [s.status for r in res.rekommenderade for s in r.villkor]
     assert UPPFYLLT in statuses
 
 
 def test_anonymous_wish_ranks_anonymous_insatser_first():
-    res = route(Profil(kommun="uppsala", for_vem="sig", alder=30, amnen=("beroende",), anonym=True))
+    res = route(Profile(kommun="uppsala", for_vem="sig", alder=30, amnen=("beroende",), anonym=True))
     assert res.rekommenderade and res.rekommenderade[0].insats.anonym_mojlig
 
 
 def test_group_wish_prefers_group_format():
-    res = route(Profil(kommun="alingsas", for_vem="mitt-barn", barn_alder=8, amnen=("foraldraskap",), format="grupp"))
+    res = route(Profile(kommun="alingsas", for_vem="mitt-barn", barn_alder=8, amnen=("foraldraskap",), format="grupp"))
     assert res.rekommenderade and "grupp" in res.rekommenderade[0].insats.format
 
 
 def test_every_recommendation_explains_why_and_anonymity():
-    res = route(Profil(kommun="sala", for_vem="sig", alder=25, amnen=("psykisk-ohalsa",)))
+    res = route(Profile(kommun="sala", for_vem="sig", alder=25, amnen=("psykisk-ohalsa",)))
     for r in res.rekommenderade:
         assert r.varfor.startswith("Den passar eftersom") and r.anonymitet
 
 
 def test_nothing_fits_still_says_so_and_informs_about_applying():
     catalogue = default_catalogue()
-    profiles = [Profil(kommun=k, for_vem=f, amnen=(a,)) for k in v.KOMMUN_IDS for f in v.PROFIL_FOR for a in v.amnen()]
+    profiles = [Profile(kommun=k, for_vem=f, amnen=(a,)) for k in v.KOMMUN_IDS for f in v.PROFIL_FOR for a in v.amnen()]
     results = [route(p, catalogue) for p in profiles]
     nothing = [r.to_json() for r in results if not r.rekommenderade]
     something = [r.to_json() for r in results if r.rekommenderade]
@@ -127,10 +127,10 @@ def test_nothing_fits_still_says_so_and_informs_about_applying():
 
 
 @pytest.mark.parametrize("profil,fragment", [
-    (Profil(kommun="alingsas", alder=-3, amnen=("beroende",)), "mellan 0 och 120"),
-    (Profil(kommun="alingsas", alder=300, amnen=("beroende",)), "mellan 0 och 120"),
-    (Profil(kommun="alingsas", amnen=("knark",)), "Tillåtna ämnen"),
-    (Profil(kommun="alingsas", for_vem="granne", amnen=("beroende",)), "Tillåtna"),
+    (Profile(kommun="alingsas", alder=-3, amnen=("beroende",)), "mellan 0 och 120"),
+    (Profile(kommun="alingsas", alder=300, amnen=("beroende",)), "mellan 0 och 120"),
+    (Profile(kommun="alingsas", amnen=("knark",)), "Tillåtna ämnen"),
+    (Profile(kommun="alingsas", for_vem="granne", amnen=("beroende",)), "Tillåtna"),
 ])
 def test_bad_profiles_give_swedish_messages(profil, fragment):
     with pytest.raises(ProfileError) as info:
@@ -140,7 +140,7 @@ def test_bad_profiles_give_swedish_messages(profil, fragment):
 
 def test_unknown_municipality():
     with pytest.raises(CatalogueError) as info:
-        route(Profil(kommun="stockholm", amnen=("beroende",)))
+        route(Profile(kommun="stockholm", amnen=("beroende",)))
     assert "alingsas" in str(info.value) and "stockholm" in str(info.value)
 
 
@@ -155,7 +155,7 @@ def test_an_age_range_is_met_not_met_or_unknown(spans, expected):
 
 
 def test_a_range_button_is_never_judged_met_against_a_narrower_limit():
-    res = route(Profil(kommun="alingsas", for_vem="sig", alder_span=(13, 17), amnen=("beroende",)))
+    res = route(Profile(kommun="alingsas", for_vem="sig", alder_span=(13, 17), amnen=("beroende",)))
     for rek in res.rekommenderade:
         for status in rek.villkor:
             if status.text.startswith("Ålder") and rek.insats.villkor.alder.min and rek.insats.villkor.alder.min > 13:
@@ -163,22 +163,22 @@ def test_a_range_button_is_never_judged_met_against_a_narrower_limit():
 
 
 def test_several_children_one_of_whom_fits_meets_a_child_age_limit():
-    one = route(Profil(kommun="uppsala", for_vem="mitt-barn", barn_aldrar=((3, 3), (16, 16)), amnen=("foraldraskap",)))
+    one = route(Profile(kommun="uppsala", for_vem="mitt-barn", barn_aldrar=((3, 3), (16, 16)), amnen=("foraldraskap",)))
     assert one.rekommenderade
 
 
 def test_who_it_is_for_matters_when_it_changes_the_top_three():
-    assert "for_vem" in questions_that_matter(Profil(kommun="uppsala", amnen=("beroende",)), ("for_vem", "alder"))
+    assert "for_vem" in questions_that_matter(Profile(kommun="uppsala", amnen=("beroende",)), ("for_vem", "alder"))
 
 
 def test_a_known_fact_is_never_asked_and_an_irrelevant_age_is_not_asked():
-    profil = Profil(kommun="uppsala", for_vem="sig", amnen=("ekonomi",))
+    profil = Profile(kommun="uppsala", for_vem="sig", amnen=("ekonomi",))
     assert questions_that_matter(profil, ()) == []
     assert "alder" not in questions_that_matter(profil, ("alder",))
 
 
 def test_the_childs_age_matters_when_candidates_differ_in_age_villkor():
-    profil = Profil(kommun="uppsala", for_vem="mitt-barn", amnen=("beroende",))
+    profil = Profile(kommun="uppsala", for_vem="mitt-barn", amnen=("beroende",))
     assert questions_that_matter(profil, ("barn_alder",)) == ["barn_alder"]
 
 
@@ -186,7 +186,7 @@ def test_a_short_list_is_filled_from_the_nearby_topics_after_the_topics_own_insa
     """Mellerud has one insats for school (Ung i fokus): the list is filled from the nearby topics
     of _amnen.yml (psykisk ohälsa, föräldraskap), after it and with that reason, never with an
     insats that needs an application or whose villkor are not met."""
-    profil = Profil(kommun="mellerud", for_vem="mitt-barn", barn_alder=14, amnen=("skola",))
+    profil = Profile(kommun="mellerud", for_vem="mitt-barn", barn_alder=14, amnen=("skola",))
     own = route(profil, nearby=False).rekommenderade
     filled = route(profil).rekommenderade
     assert len(own) < 3 and len(filled) == 3

@@ -8,7 +8,7 @@ import pytest
 from insatskatalog import store
 from insatskatalog.loader import default_catalogue
 from insatskatalog.rights import kontaktvag
-from insatskatalog.routing import Profil, route
+from insatskatalog.routing import Profile, route
 from web.helpers import kontakt_rader
 from web_testkit import TRACEBACK_SIGNS, insats_ids, kommun_ids, main_kommun, text_of
 
@@ -137,7 +137,7 @@ def test_parent_programme_finder_uses_the_routing_core(client):
     for kommun in kommun_ids():
         for barn_alder, amne, fmt in ((3, "foraldraskap", ""), (14, "beroende", "grupp"), (9, "skola", "individuellt")):
             html = text_of(client.get(f"/{kommun}/foraldraprogram?barn_alder={barn_alder}&amne={amne}&format={fmt}"))
-            res = route(Profil(kommun, "mitt-barn", barn_alder=barn_alder,
+            res = route(Profile(kommun, "mitt-barn", barn_alder=barn_alder,
                                amnen=tuple(dict.fromkeys((amne, "foraldraskap"))), format=fmt or None))
             program = [r.insats.id for r in res.rekommenderade if r.insats.kategori == "foraldraprogram"]
             andra = [r.insats.id for r in res.rekommenderade

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from insatskatalog.loader import default_catalogue
-from insatskatalog.routing import Profil, route
+from insatskatalog.routing import Profile, route
 from web_testkit import TRACEBACK_SIGNS, insats_ids, kommun_ids, main_kommun, text_of
 
 K = main_kommun()
@@ -135,7 +135,7 @@ def test_guide_result_and_routing_core_agree_for_many_profiles(client):
         if barn_alder is not None:
             answers["barn_alder"] = barn_alder
         html = text_of(client.get(result_url(kommun, **answers)))
-        expected = route(Profil(kommun, for_vem, alder=alder, barn_alder=barn_alder, amnen=(amne,)), catalogue)
+        expected = route(Profile(kommun, for_vem, alder=alder, barn_alder=barn_alder, amnen=(amne,)), catalogue)
         assert insats_ids(html) == [r.insats.id for r in expected.rekommenderade], (kommun, for_vem, amne)
         assert insats_ids(html, "data-ej-id") == [e.insats.id for e in expected.villkor_ej_uppfyllda]
         checked += 1
@@ -145,21 +145,21 @@ def test_guide_result_and_routing_core_agree_for_many_profiles(client):
 def test_wishes_reach_the_routing_core(client):
     html = text_of(client.get(result_url(K, for_="sig", alder=30, amne=["beroende", "psykisk-ohalsa"],
                                          anonym=1, format="grupp")))
-    expected = route(Profil(K, "sig", alder=30, amnen=("beroende", "psykisk-ohalsa"), anonym=True, format="grupp"))
+    expected = route(Profile(K, "sig", alder=30, amnen=("beroende", "psykisk-ohalsa"), anonym=True, format="grupp"))
     assert insats_ids(html) == [r.insats.id for r in expected.rekommenderade]
 
 
 def _find(predicate):
     catalogue = default_catalogue()
     for kommun, for_vem, alder, barn_alder, amne in _profiles():
-        profil = Profil(kommun, for_vem, alder=alder, barn_alder=barn_alder, amnen=(amne,))
+        profil = Profile(kommun, for_vem, alder=alder, barn_alder=barn_alder, amnen=(amne,))
         res = route(profil, catalogue)
         if predicate(res):
             return profil, res
     pytest.fail("no profile in the current data gives that result: the data lost a case this test covers")
 
 
-def _url(profil: Profil) -> str:
+def _url(profil: Profile) -> str:
     answers = {"for_": profil.for_vem, "amne": list(profil.amnen)}
     if profil.alder is not None:
         answers["alder"] = profil.alder
@@ -204,7 +204,7 @@ def test_every_result_page_ends_with_the_right_to_apply_and_the_emergency_note(c
         if alder is not None:
             answers["alder"] = alder
         html = text_of(client.get(result_url(kommun, **answers)))
-        rights = route(Profil(kommun, for_vem, alder=alder, amnen=(amne,)), catalogue).ratt_att_ansoka
+        rights = route(Profile(kommun, for_vem, alder=alder, amnen=(amne,)), catalogue).ratt_att_ansoka
         assert "11 kap. 1 §" in html and "11 kap. 6 §" in html
         main = html.split("<main")[1].split("</main>")[0]
         assert main.index("Du har alltid rätt att ansöka") > main.rfind("data-insats-id")
@@ -227,7 +227,7 @@ def with_token(client, url: str) -> str:
 
 def test_result_page_counts_one_outcome_per_guide_walk(client, stat_db):
     client.get(with_token(client, result_url(K, for_="mitt-barn", barn_alder=16, amne=["beroende", "skola"])))
-    expected = "inget_passade" if route(Profil(K, "mitt-barn", barn_alder=16, amnen=("beroende", "skola"))).inget_passar \
+    expected = "inget_passade" if route(Profile(K, "mitt-barn", barn_alder=16, amnen=("beroende", "skola"))).inget_passar \
         else "rekommenderat"
     assert counts(stat_db) == [(K, "guide", "beroende", "guide", expected, 1)]
     client.get(with_token(client, result_url(K, for_="mitt-barn", barn_alder=16, amne=["beroende", "skola"])))
@@ -272,7 +272,7 @@ def test_the_step_shown_is_the_step_whose_answers_failed_not_a_word_in_the_messa
         if bool(profil.amnen) == fails_with_topics:
             raise routing.ProfileError(message)
 
-    monkeypatch.setattr(routing.Profil, "validate", validate)
+    monkeypatch.setattr(routing.Profile, "validate", validate)
     with app.test_request_context():
         svar = guide.parse(MultiDict([("for", "sig"), ("alder", "7"), ("amne", "ekonomi")]),
                            default_catalogue().kommun(K))

@@ -110,11 +110,11 @@ def test_redis_url_is_parsed_and_never_shown_with_its_password(redis_server):
 
 def test_two_web_processes_share_the_staff_login_limit(make_app, redis_server):
     from test_staff import LOSEN, logga_in
-    from web.staff import anvandare
+    from web.staff import users
 
     a = make_app(REDIS_URL=redis_server.url, STAFF_MAX_FEL=3)
     b = make_app(REDIS_URL=redis_server.url, STAFF_MAX_FEL=3, STAFF_DB=a.config["STAFF_DB"])
-    anvandare.skapa(a.config["STAFF_DB"], "sala1", LOSEN, kommun="sala")
+    users.create(a.config["STAFF_DB"], "sala1", LOSEN, kommun="sala")
     ca, cb = a.test_client(), b.test_client()
     assert [logga_in(c, "sala1", "fel-losenord-123").status_code for c in (ca, cb, ca)] == [401, 401, 401]
     # the fourth attempt, on either process and even with the right password, must wait
@@ -124,5 +124,5 @@ def test_two_web_processes_share_the_staff_login_limit(make_app, redis_server):
     keys = [k.decode() for k in redis_server.client().keys("insatsguiden:web:login:*")]
     assert keys and not any("sala1" in k or "127.0.0.1" in k for k in keys)
     # another account from the same address is not locked out by sala1's failures
-    anvandare.skapa(a.config["STAFF_DB"], "sala2", LOSEN, kommun="sala")
+    users.create(a.config["STAFF_DB"], "sala2", LOSEN, kommun="sala")
     assert logga_in(cb, "sala2", LOSEN).status_code == 302

@@ -17,7 +17,7 @@ import pytest
 from insatskatalog import statistics
 from insatskatalog import vocabulary as v
 from insatskatalog.loader import default_catalogue
-from web.staff import anvandare, data, skydd
+from web.staff import users, data, disclosure
 from conftest import column_names, query, table_names
 from staff_kit import LOSEN, csrf, fyll, logga_in, session_of
 from web_testkit import text_of
@@ -36,9 +36,9 @@ PERIOD = "fran=2025-W08&till=2025-W12"
 def app(make_app):
     app = make_app()
     db = app.config["STAFF_DB"]
-    anvandare.skapa(db, "sala1", LOSEN, kommun="sala")
-    anvandare.skapa(db, "uppsala1", LOSEN, kommun="uppsala")
-    anvandare.skapa(db, "admin", LOSEN, admin=True)
+    users.create(db, "sala1", LOSEN, kommun="sala")
+    users.create(db, "uppsala1", LOSEN, kommun="uppsala")
+    users.create(db, "admin", LOSEN, admin=True)
     return app
 
 
@@ -211,7 +211,7 @@ def test_public_pages_need_no_login(client):
 
 def test_login_redirects_back_and_sets_a_safe_session_cookie(make_app):
     app = make_app(SESSION_COOKIE_SECURE=True)
-    anvandare.skapa(app.config["STAFF_DB"], "sala1", LOSEN, kommun="sala")
+    users.create(app.config["STAFF_DB"], "sala1", LOSEN, kommun="sala")
     c = app.test_client()
     first = c.get(f"/personal/export.csv?{PERIOD}", base_url="https://localhost")
     assert first.status_code == 302
@@ -261,7 +261,7 @@ def test_login_rate_limit_per_username_and_address(app, client):
 
 def test_login_rate_limit_per_client(make_app):
     app = make_app(STAFF_FEL_PER_ADRESS=5)
-    anvandare.skapa(app.config["STAFF_DB"], "sala1", LOSEN, kommun="sala")
+    users.create(app.config["STAFF_DB"], "sala1", LOSEN, kommun="sala")
     c = app.test_client()
     env = {"REMOTE_ADDR": "198.51.100.7"}
     for i in range(5):
@@ -279,7 +279,7 @@ def test_rate_limit_keeps_no_username_or_address(app, client, caplog):
 
 
 def test_rate_limit_window_passes():
-    from web.staff.inloggning import LoginThrottle
+    from web.staff.login import LoginThrottle
     sparr = LoginThrottle(max_fel=2, fonster=0.2)
     for _ in range(2):
         sparr.attempt("a", "1.1.1.1")
@@ -306,10 +306,10 @@ def test_csrf_on_login_and_logout(app, client):
 
 def test_new_password_or_removed_account_ends_sessions(app):
     c = inloggad_klient(app)
-    anvandare.satt_losenord(app.config["STAFF_DB"], "sala1", "ett-annat-langt-losenord")
+    users.set_password(app.config["STAFF_DB"], "sala1", "ett-annat-langt-losenord")
     assert c.get("/personal/").status_code == 302
     assert logga_in(c, "sala1", "ett-annat-langt-losenord").status_code == 302
-    anvandare.ta_bort(app.config["STAFF_DB"], "sala1")
+    users.delete(app.config["STAFF_DB"], "sala1")
     assert c.get("/personal/").status_code == 302
 
 
@@ -446,7 +446,7 @@ def test_top_topics_chat_versus_guide_outcomes_and_unmet_needs(app, stat_db):
     fyll(stat_db, 30, kommun=kommun, amne=finns, kanal="chatt")
     fyll(stat_db, 12, kommun=kommun, amne=finns, kanal="guide", utfall="inget_passade")
     fyll(stat_db, 8, kommun=kommun, amne=saknas, kanal="chatt", utfall="inget_passade")
-    anvandare.skapa(app.config["STAFF_DB"], "k1", LOSEN, kommun=kommun)
+    users.create(app.config["STAFF_DB"], "k1", LOSEN, kommun=kommun)
     c = inloggad_klient(app, "k1")
     html = text_of(c.get(f"/personal/?{PERIOD}"))
     topp = tabell(html, "De vanligaste ämnena")
@@ -479,27 +479,27 @@ def test_topic_and_channel_filters_select(app, stat_db):
 def test_rule_hides_a_total_that_would_pin_a_number():
     # four cells of 1 ("<5", each at least 1) under a total of 4 ("<5", at most 4): each would be
     # exactly 1 → one of them is hidden, and then none can be worked out
-    plan = skydd.Plan()
-    celler = [plan.post(1, skydd.CELL) for _ in range(4)]
-    total = plan.post(4, skydd.SUMMA)
+    plan = disclosure.Plan()
+    celler = [plan.post(1, disclosure.CELL) for _ in range(4)]
+    total = plan.post(4, disclosure.SUMMA)
     plan.summa(total, celler)
-    skydd.skydda(plan)
+    disclosure.protect(plan)
     assert "–" in [plan.visas(i) for i in (*celler, total)]
-    lo, hi, ok = skydd._System(plan).propagate(10_000)
+    lo, hi, ok = disclosure._System(plan).propagate(10_000)
     assert ok and all(lo[i] < hi[i] for i in (*celler, total))
     # the old giveaway row (31 visible + 4 under a total of 35) is safe with rounding to 5
-    plan = skydd.Plan()
-    celler = [plan.post(n, skydd.CELL) for n in (10, 11, 10, 4)]
-    total = plan.post(35, skydd.SUMMA)
+    plan = disclosure.Plan()
+    celler = [plan.post(n, disclosure.CELL) for n in (10, 11, 10, 4)]
+    total = plan.post(35, disclosure.SUMMA)
     plan.summa(total, celler)
-    skydd.skydda(plan)
+    disclosure.protect(plan)
     assert [plan.visas(i) for i in celler] == ["10", "10", "10", "<5"] and plan.visas(total) == "35"
 
 
 def test_rounding_is_to_the_nearest_five():
-    assert [skydd.avrunda(n) for n in (5, 7, 8, 12, 13, 17, 18, 22)] == [5, 5, 10, 10, 15, 15, 20, 20]
-    assert skydd.Post(3, skydd.SUMMA).visas() == "<5" and skydd.Post(0, skydd.SUMMA).visas() == "0"
-    assert skydd.Post(6, skydd.CELL).visas() == "5"  # cells too: no count is shown exactly
+    assert [disclosure.avrunda(n) for n in (5, 7, 8, 12, 13, 17, 18, 22)] == [5, 5, 10, 10, 15, 15, 20, 20]
+    assert disclosure.Post(3, disclosure.SUMMA).visas() == "<5" and disclosure.Post(0, disclosure.SUMMA).visas() == "0"
+    assert disclosure.Post(6, disclosure.CELL).visas() == "5"  # cells too: no count is shown exactly
 
 
 def fyll_svar_data(db, seed: int, kommun="sala", n=22):
@@ -664,9 +664,9 @@ def test_cli_creates_users_and_sets_passwords(app):
     ):
         res = runner.invoke(args=["personal", *args])
         assert res.exit_code != 0 and fel in res.output, (args, res.output)
-    user = anvandare.hamta(app.config["STAFF_DB"], "maja")
+    user = users.get(app.config["STAFF_DB"], "maja")
     assert user.kommun == "lekeberg" and not user.admin
-    assert anvandare.hamta(app.config["STAFF_DB"], "chef").admin
+    assert users.get(app.config["STAFF_DB"], "chef").admin
     res = runner.invoke(args=["personal", "satt-losenord", "maja", "--losenord", "ett-nytt-langt-losenord"])
     assert res.exit_code == 0
     assert logga_in(app.test_client(), "maja", LOSEN).status_code == 401
@@ -674,7 +674,7 @@ def test_cli_creates_users_and_sets_passwords(app):
     res = runner.invoke(args=["personal", "lista"])
     assert "maja\tpersonal\tlekeberg" in res.output and "scrypt" not in res.output
     assert runner.invoke(args=["personal", "ta-bort", "maja"]).exit_code == 0
-    assert anvandare.hamta(app.config["STAFF_DB"], "maja") is None
+    assert users.get(app.config["STAFF_DB"], "maja") is None
 
 
 def test_staff_db_defaults_next_to_the_statistics_db(app, stat_db):

@@ -13,7 +13,7 @@ from insatskatalog import statistics
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from staff_kit import LOSEN
-from web.staff import anvandare
+from web.staff import users
 
 PERIOD = "fran=2025-W06&till=2025-W17"
 
@@ -28,8 +28,8 @@ def web():
                           amne=rnd.choice(["beroende", "ekonomi", "kris", "vald", "foraldraskap"]), intent="guide",
                           utfall=rnd.choice(list(statistics.UTFALL)), db_path=db,
                           day=dt.date.fromisocalendar(2025, rnd.randint(6, 17), 2))
-    anvandare.skapa(server.app.config["STAFF_DB"], "sala1", LOSEN, kommun="sala")
-    anvandare.skapa(server.app.config["STAFF_DB"], "admin", LOSEN, admin=True)
+    users.create(server.app.config["STAFF_DB"], "sala1", LOSEN, kommun="sala")
+    users.create(server.app.config["STAFF_DB"], "admin", LOSEN, admin=True)
     yield server
     server.close()
 

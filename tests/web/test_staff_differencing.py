@@ -1,7 +1,7 @@
 """Statistics that cannot be unpicked (issue 12, item 7): overlapping periods, every filter
 combination and injected visits. The rule: fixed, non-overlapping quarters shown only once they
 have ended, every number rounded to the nearest 5 (1–4 as "<5"), and the propagation check that no
-number other than 0 can be pinned (web/staff/skydd.py)."""
+number other than 0 can be pinned (web/staff/disclosure.py)."""
 from __future__ import annotations
 
 import csv
@@ -14,7 +14,7 @@ import pytest
 
 from insatskatalog import statistics
 from staff_kit import LOSEN, fyll, logga_in
-from web.staff import anvandare, data, skydd
+from web.staff import users, data, disclosure
 from web_testkit import text_of
 
 
@@ -31,8 +31,8 @@ def csv_rader(resp) -> list[dict]:
 @pytest.fixture
 def app(make_app):
     app = make_app()
-    anvandare.skapa(app.config["STAFF_DB"], "sala1", LOSEN, kommun="sala")
-    anvandare.skapa(app.config["STAFF_DB"], "admin", LOSEN, admin=True)
+    users.create(app.config["STAFF_DB"], "sala1", LOSEN, kommun="sala")
+    users.create(app.config["STAFF_DB"], "admin", LOSEN, admin=True)
     return app
 
 
@@ -79,19 +79,19 @@ def _kandidater(shown: str, k: int) -> set[int]:
     """What an attacker who added k visits learns about the count n under them (n ≥ 0)."""
     out = set()
     for n in range(0, 60):
-        post = skydd.Post(n + k, skydd.CELL)
+        post = disclosure.Post(n + k, disclosure.CELL)
         if post.visas() == shown:
             out.add(n)
     return out
 
 
-@pytest.mark.parametrize("typ", [skydd.CELL, skydd.SUMMA])
+@pytest.mark.parametrize("typ", [disclosure.CELL, disclosure.SUMMA])
 def test_injected_visits_never_pin_the_count_under_them(typ):
     """Exhaustive: for every true n and every number k of visits the attacker added, the one
     published value leaves at least two possible n (a period is published once, when it has ended)."""
     for n in range(1, 30):
         for k in range(0, 40):
-            shown = skydd.Post(n + k, typ).visas()
+            shown = disclosure.Post(n + k, typ).visas()
             assert len(_kandidater(shown, k)) >= 2, (n, k, shown)
 
 
@@ -122,12 +122,12 @@ def test_every_filter_combination_publishes_one_consistent_version(app, stat_db,
 def test_propagation_never_pins_any_number_not_only_small_ones():
     rnd = random.Random(7)
     for _ in range(30):
-        plan = skydd.Plan()
-        cells = [plan.post(rnd.choice([0, 0, 1, 2, 3, 5, 6, 8, 11, 13]), skydd.CELL) for _ in range(6)]
-        total = plan.post(sum(plan.poster[i].varde for i in cells), skydd.SUMMA)
+        plan = disclosure.Plan()
+        cells = [plan.post(rnd.choice([0, 0, 1, 2, 3, 5, 6, 8, 11, 13]), disclosure.CELL) for _ in range(6)]
+        total = plan.post(sum(plan.poster[i].varde for i in cells), disclosure.SUMMA)
         plan.summa(total, cells)
-        skydd.skydda(plan)
-        system = skydd._System(plan)
+        disclosure.protect(plan)
+        system = disclosure._System(plan)
         lo, hi, ok = system.propagate(100_000)
         assert ok
         for i, p in enumerate(plan.poster):

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from web.staff import anvandare
-from web.staff.inloggning import LoginThrottle
+from web.staff import users
+from web.staff.login import LoginThrottle
 from staff_kit import LOSEN, csrf, logga_in, session_of
 from web_testkit import text_of
 
@@ -18,7 +18,7 @@ from web_testkit import text_of
 @pytest.fixture
 def app(make_app):
     app = make_app()
-    anvandare.skapa(app.config["STAFF_DB"], "sala1", LOSEN, kommun="sala")
+    users.create(app.config["STAFF_DB"], "sala1", LOSEN, kommun="sala")
     return app
 
 
@@ -71,14 +71,14 @@ def test_head_does_not_run_the_login(app):
 
 def test_the_limit_holds_under_concurrency(app, monkeypatch):
     checked = []
-    real = anvandare.kontrollera
+    real = users.authenticate
 
     def slow(*a, **kw):
         checked.append(1)
         time.sleep(0.05)
         return real(*a, **kw)
 
-    monkeypatch.setattr(anvandare, "kontrollera", slow)
+    monkeypatch.setattr(users, "authenticate", slow)
     tokens = []
     clients = []
     for _ in range(40):

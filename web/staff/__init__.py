@@ -1,11 +1,11 @@
 """Staff statistics at /personal/: login, dashboard, CSV export, and the public page about what
 is recorded.
 
-- anvandare.py   staff accounts (SQLite, scrypt hashes) — `flask --app web personal …` manages them
-- inloggning.py  the session and the in-memory limit on failed logins
+- users.py       staff accounts (SQLite, scrypt hashes) — `flask --app web personal …` manages them
+- login.py       the session and the limit on failed logins
 - data.py        filters, reading the counters, the protected tables (cached)
-- skydd.py       the small-cell protection: the ONE function used by page and export
-- sida.py        page and CSV content from the protected views
+- disclosure.py  the small-cell protection: the ONE function used by page and export
+- render.py      page and CSV content from the protected views
 - views.py       the routes
 
 `create_app` calls `init_app(app)`: it registers the blueprint under /personal, the CLI group,
@@ -29,7 +29,7 @@ from flask import Flask, redirect, request, url_for
 
 from insatskatalog import database, statistics
 
-from .inloggning import LoginThrottle, inloggad
+from .login import LoginThrottle, current_user
 from .views import OPPNA, bp
 
 PREFIX = "/personal"
@@ -53,7 +53,7 @@ def _kraver_inloggning():
     """Runs before everything else (also before the CSRF check) for /personal URLs."""
     if not _ar_personal_sokvag(request.path) or request.endpoint in OPPNA:
         return None
-    if inloggad() is None:
+    if current_user() is None:
         nasta = request.full_path if request.method == "GET" else None
         if nasta and nasta.endswith("?"):
             nasta = nasta[:-1]

@@ -5,7 +5,7 @@ All numbers come from the recorder's counters, read with `insatskatalog.statisti
 in the recorder's vocabulary: unknown municipalities as "okand", unknown topics as "inget"). For a period and
 a municipality choice (one municipality, "okänd", or all together) we build every table any
 channel filter could show — both channels, chatt only, guide only — with every "this is the sum of
-those" relation within and between them, and run the ONE protection function `skydd.skydda` over
+those" relation within and between them, and run the ONE protection function `disclosure.protect` over
 all of it. A view is then only a selection from that protected whole, so switching the channel
 filter cannot be used to subtract one's way to a small number; the topic filter only selects rows.
 The result is cached per period, municipality choice and data.
@@ -24,7 +24,7 @@ from typing import Optional
 from insatskatalog import statistics
 from insatskatalog import vocabulary as v
 
-from .skydd import CELL, SUMMA, Plan, Post, skydda
+from .disclosure import CELL, SUMMA, Plan, Post, protect
 
 ALLA = "alla"
 KANALER = {ALLA: "Chatt och guide", "chatt": "Chatten", "guide": "Guiden"}
@@ -266,7 +266,7 @@ def sanna_antal(rader: list[tuple], veckor: list[str], grupp: str) -> dict[str, 
 
 class Skyddad:
     """The three channel views (both, chatt, guide) of one municipality choice and one period,
-    protected together by `skydda`.
+    protected together by `protect`.
 
     Published per view: topic × week cells (exact, or "<5"), and, all as rounded totals, each
     topic's total, each week's total, topic × outcome (a sum over the weeks), each outcome's
@@ -307,7 +307,7 @@ class Skyddad:
             plan.summa(ni, ui.values())
         for key in index[ALLA]:
             plan.summa(index[ALLA][key], [index["chatt"][key], index["guide"][key]])
-        self.plan = skydda(plan)
+        self.plan = protect(plan)
         self._index = index
 
     def vy(self, kanal: str) -> Vy:

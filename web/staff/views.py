@@ -11,11 +11,11 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from insatskatalog import statistics
 from insatskatalog import vocabulary as v
 
-from ..errors import Fel
-from . import anvandare as users
-from . import data, sida as sidor
+from ..errors import ResidentError
+from . import users
+from . import data, render
 from .data import ALLA, GRUPPER, KANALER, FelaktigtUrval, Urval
-from .inloggning import inloggad, logga_in, logga_ut, personal_db
+from .login import current_user, log_in, log_out, staff_db
 
 bp = Blueprint("personal", __name__, cli_group="personal")
 
@@ -56,7 +56,7 @@ def _saker_nasta(nasta: Optional[str]) -> Optional[str]:
 def login():
     nasta = _saker_nasta(request.values.get("nasta"))
     if request.method != "POST":  # GET, and HEAD (which Flask routes here too): only the form
-        if inloggad() is not None:
+        if current_user() is not None:
             return redirect(nasta or url_for(".oversikt"))
         return render_template("staff/login.html", nasta=nasta, fel=None, namn="")
     namn = request.form.get("anvandarnamn", "")[:100]
@@ -66,22 +66,22 @@ def login():
     allowed, vanta, ticket = throttle.attempt(namn, klient)
     if not allowed:
         tid = f"{vanta} sekunder" if vanta < 120 else f"{(vanta + 59) // 60} minuter"
-        raise Fel(429, f"För många misslyckade inloggningar. Vänta {tid} och försök igen. "
+        raise ResidentError(429, f"För många misslyckade inloggningar. Vänta {tid} och försök igen. "
                        "Kontakta den som administrerar Insatsguiden om du har glömt ditt lösenord.",
                   headers={"Retry-After": str(vanta)})
-    user = users.kontrollera(personal_db(), namn, losenord)
+    user = users.authenticate(staff_db(), namn, losenord)
     if user is None:
         throttle.failed(ticket)
         return render_template("staff/login.html", nasta=nasta, fel=FEL_INLOGGNING,
-                               namn=users.normalisera(namn)[:40]), 401
+                               namn=users.normalise(namn)[:40]), 401
     throttle.succeeded(namn, klient, ticket)
-    logga_in(user)
+    log_in(user)
     return redirect(nasta or url_for(".oversikt"))
 
 
 @bp.post("/logga-ut")
 def logga_ut_vy():
-    logga_ut()
+    log_out()
     return redirect(url_for(".login", utloggad=1))
 
 
@@ -89,37 +89,37 @@ def logga_ut_vy():
 
 @bp.get("/om-statistiken")
 def om_statistiken():
-    return render_template("staff/om_statistiken.html", utfall=statistics.UTFALL, user=inloggad())
+    return render_template("staff/om_statistiken.html", utfall=statistics.UTFALL, user=current_user())
 
 
 # -- dashboard and export --------------------------------------------------------------------
 
-def _kommunval(user: users.Anvandare) -> list[tuple[str, str]]:
+def _kommunval(user: users.User) -> list[tuple[str, str]]:
     katalog = _katalog()
     if not user.admin:
-        return [(user.kommun, sidor.kommun_namn(user.kommun, katalog))]
-    return [(ALLA, sidor.kommun_namn(ALLA))] + [(k, sidor.kommun_namn(k, katalog)) for k in GRUPPER]
+        return [(user.kommun, render.kommun_namn(user.kommun, katalog))]
+    return [(ALLA, render.kommun_namn(ALLA))] + [(k, render.kommun_namn(k, katalog)) for k in GRUPPER]
 
 
-def _urval(user: users.Anvandare) -> Urval:
+def _urval(user: users.User) -> Urval:
     """The validated filters, or Fel 403 / FelaktigtUrval."""
     asked = (request.args.get("kommun") or "").strip()
     if asked and asked in (*GRUPPER, ALLA) and not user.far_se(asked):
-        raise Fel(403, "Du har bara behörighet att se statistiken för "
-                       f"{sidor.kommun_namn(user.kommun, _katalog())}.")
+        raise ResidentError(403, "Du har bara behörighet att se statistiken för "
+                       f"{render.kommun_namn(user.kommun, _katalog())}.")
     urval = data.tolka_urval(request.args, user.kommun or ALLA)
     if not user.far_se(urval.kommun):
-        raise Fel(403)
+        raise ResidentError(403)
     return urval
 
 
-def _bygg_sida(urval: Urval) -> sidor.Sida:
+def _bygg_sida(urval: Urval) -> render.Sida:
     katalog = _katalog()
     skyddad = data.skyddad(_stat_db(), urval)
     andra = None
     if urval.kommun == ALLA:
         andra = {k: data.skyddad(_stat_db(), urval, grupp=k).vy(urval.kanal) for k in v.KOMMUN_IDS}
-    return sidor.bygg(skyddad, urval, katalog, andra)
+    return render.bygg(skyddad, urval, katalog, andra)
 
 
 def kvartal_namn(kvartal: str) -> str:
@@ -149,7 +149,7 @@ def _formular(user, args) -> dict:
 
 @bp.get("/")
 def oversikt():
-    user = inloggad()
+    user = current_user()
     try:
         urval = _urval(user)
     except FelaktigtUrval as e:
@@ -163,14 +163,14 @@ def oversikt():
 
 @bp.get("/export.csv")
 def export_csv():
-    user = inloggad()
+    user = current_user()
     try:
         urval = _urval(user)
     except FelaktigtUrval as e:
-        raise Fel(400, "Filtret gick inte att använda: " + " ".join(e.fel.values())) from None
+        raise ResidentError(400, "Filtret gick inte att använda: " + " ".join(e.fel.values())) from None
     sida = _bygg_sida(urval)
     namn = f"insatsguiden-statistik-{urval.kommun}-{urval.kvartal}.csv"
-    return Response(sidor.csv_text(sida), mimetype="text/csv",
+    return Response(render.csv_text(sida), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{namn}"'})
 
 
@@ -192,8 +192,8 @@ def skapa_anvandare(namn, kommun, admin, losenord):
     if bool(kommun) == bool(admin):
         raise click.UsageError("Ange antingen --kommun KOMMUN eller --admin.")
     try:
-        user = users.skapa(personal_db(), namn, _las_losenord(losenord), kommun=kommun, admin=admin)
-    except users.AnvandarFel as e:
+        user = users.create(staff_db(), namn, _las_losenord(losenord), kommun=kommun, admin=admin)
+    except users.UserError as e:
         raise click.ClickException(str(e)) from None
     vad = "administratör (alla kommuner)" if user.admin else f"personal i {user.kommun}"
     click.echo(f"Skapade {user.namn}: {vad}.")
@@ -205,16 +205,16 @@ def skapa_anvandare(namn, kommun, admin, losenord):
 def satt_losenord(namn, losenord):
     """Byter lösenord. Användaren loggas ut överallt."""
     try:
-        users.satt_losenord(personal_db(), namn, _las_losenord(losenord))
-    except users.AnvandarFel as e:
+        users.set_password(staff_db(), namn, _las_losenord(losenord))
+    except users.UserError as e:
         raise click.ClickException(str(e)) from None
-    click.echo(f"Nytt lösenord för {users.normalisera(namn)}.")
+    click.echo(f"Nytt lösenord för {users.normalise(namn)}.")
 
 
 @bp.cli.command("lista")
 def lista():
     """Visar alla konton (utan lösenord)."""
-    for u in users.lista(personal_db()):
+    for u in users.list_all(staff_db()):
         click.echo(f"{u.namn}\t{u.roll}\t{u.kommun or 'alla kommuner'}")
 
 
@@ -223,7 +223,7 @@ def lista():
 def ta_bort(namn):
     """Tar bort ett konto. Användaren loggas ut överallt."""
     try:
-        users.ta_bort(personal_db(), namn)
-    except users.AnvandarFel as e:
+        users.delete(staff_db(), namn)
+    except users.UserError as e:
         raise click.ClickException(str(e)) from None
-    click.echo(f"Tog bort {users.normalisera(namn)}.")
+    click.echo(f"Tog bort {users.normalise(namn)}.")

@@ -52,12 +52,12 @@ SCHEMA_POSTGRES = database.postgres_ddl(SCHEMA_SQLITE)
 _ATRAPP = generate_password_hash(secrets.token_urlsafe(24), method=METOD)
 
 
-class AnvandarFel(ValueError):
+class UserError(ValueError):
     """A Swedish message for the CLI."""
 
 
 @dataclass(frozen=True)
-class Anvandare:
+class User:
     namn: str
     roll: str
     kommun: Optional[str]
@@ -71,7 +71,7 @@ class Anvandare:
         return self.admin or kommun == self.kommun
 
 
-def normalisera(namn: str) -> str:
+def normalise(namn: str) -> str:
     return (namn or "").strip().lower()
 
 
@@ -80,23 +80,23 @@ def connect(db_path) -> database.Connection:
     return database.connect(db_path, SCHEMA_SQLITE, SCHEMA_POSTGRES, wal=False)
 
 
-def _kontrollera_losenord(losenord: str) -> None:
+def _check_password_rules(losenord: str) -> None:
     if len(losenord or "") < MIN_LOSENORD:
-        raise AnvandarFel(f"Lösenordet måste ha minst {MIN_LOSENORD} tecken.")
+        raise UserError(f"Lösenordet måste ha minst {MIN_LOSENORD} tecken.")
     if len(losenord) > MAX_LOSENORD:
-        raise AnvandarFel(f"Lösenordet får ha högst {MAX_LOSENORD} tecken.")
+        raise UserError(f"Lösenordet får ha högst {MAX_LOSENORD} tecken.")
 
 
-def skapa(db_path: Path, namn: str, losenord: str, kommun: Optional[str] = None, admin: bool = False) -> Anvandare:
-    namn = normalisera(namn)
+def create(db_path: Path, namn: str, losenord: str, kommun: Optional[str] = None, admin: bool = False) -> User:
+    namn = normalise(namn)
     if not NAMN_RE.match(namn):
-        raise AnvandarFel("Användarnamnet ska vara 2–40 tecken: a–z, 0–9, punkt, bindestreck eller understreck.")
+        raise UserError("Användarnamnet ska vara 2–40 tecken: a–z, 0–9, punkt, bindestreck eller understreck.")
     if admin == (kommun is not None):
-        raise AnvandarFel("Ange antingen --kommun KOMMUN eller --admin.")
+        raise UserError("Ange antingen --kommun KOMMUN eller --admin.")
     if kommun is not None and kommun not in v.KOMMUN_IDS:
-        raise AnvandarFel(f"Okänd kommun. Välj en av: {', '.join(v.KOMMUN_IDS)}.")
-    _kontrollera_losenord(losenord)
-    user = Anvandare(namn, "admin" if admin else "personal", kommun, secrets.token_urlsafe(24))
+        raise UserError(f"Okänd kommun. Välj en av: {', '.join(v.KOMMUN_IDS)}.")
+    _check_password_rules(losenord)
+    user = User(namn, "admin" if admin else "personal", kommun, secrets.token_urlsafe(24))
     conn = connect(db_path)
     try:
         with conn:
@@ -104,7 +104,7 @@ def skapa(db_path: Path, namn: str, losenord: str, kommun: Optional[str] = None,
                          (user.namn, generate_password_hash(losenord, method=METOD), user.roll, user.kommun,
                           user.sessionsnyckel))
     except database.IntegrityError:
-        raise AnvandarFel(f"Användaren {namn} finns redan.") from None
+        raise UserError(f"Användaren {namn} finns redan.") from None
     finally:
         conn.close()
     return user
@@ -114,7 +114,7 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def ny_inloggning(db_path: Path, namn: str, max_age: float) -> str:
+def new_session(db_path: Path, namn: str, max_age: float) -> str:
     """A new server-side login for the account; returns the token for the session cookie."""
     token = secrets.token_urlsafe(32)
     now = time.time()
@@ -122,22 +122,22 @@ def ny_inloggning(db_path: Path, namn: str, max_age: float) -> str:
     try:
         with conn:
             conn.execute("delete from inloggningar where skapad < ?", (now - max_age,))
-            conn.execute("insert into inloggningar values (?, ?, ?)", (_token_hash(token), normalisera(namn), now))
+            conn.execute("insert into inloggningar values (?, ?, ?)", (_token_hash(token), normalise(namn), now))
     finally:
         conn.close()
     return token
 
 
-def inloggning_giltig(db_path: Path, token: str, namn: str, max_age: float) -> bool:
+def session_valid(db_path: Path, token: str, namn: str, max_age: float) -> bool:
     conn = connect(db_path)
     try:
         row = conn.execute("select namn, skapad from inloggningar where token_hash = ?", (_token_hash(token),)).fetchone()
     finally:
         conn.close()
-    return bool(row) and row[0] == normalisera(namn) and time.time() - row[1] <= max_age
+    return bool(row) and row[0] == normalise(namn) and time.time() - row[1] <= max_age
 
 
-def avsluta_inloggning(db_path: Path, token: str) -> None:
+def end_session(db_path: Path, token: str) -> None:
     conn = connect(db_path)
     try:
         with conn:
@@ -146,64 +146,64 @@ def avsluta_inloggning(db_path: Path, token: str) -> None:
         conn.close()
 
 
-def _avsluta_alla(conn, namn: str) -> None:
-    conn.execute("delete from inloggningar where namn = ?", (normalisera(namn),))
+def _end_all_sessions(conn, namn: str) -> None:
+    conn.execute("delete from inloggningar where namn = ?", (normalise(namn),))
 
 
-def satt_losenord(db_path: Path, namn: str, losenord: str) -> None:
+def set_password(db_path: Path, namn: str, losenord: str) -> None:
     """Sets a new password and ends every session of the account."""
-    _kontrollera_losenord(losenord)
+    _check_password_rules(losenord)
     conn = connect(db_path)
     try:
         with conn:
             cur = conn.execute("update anvandare set losenord_hash = ?, sessionsnyckel = ? where namn = ?",
                                (generate_password_hash(losenord, method=METOD), secrets.token_urlsafe(24),
-                                normalisera(namn)))
-            _avsluta_alla(conn, namn)
+                                normalise(namn)))
+            _end_all_sessions(conn, namn)
     finally:
         conn.close()
     if cur.rowcount == 0:
-        raise AnvandarFel(f"Användaren {normalisera(namn)} finns inte.")
+        raise UserError(f"Användaren {normalise(namn)} finns inte.")
 
 
-def ta_bort(db_path: Path, namn: str) -> None:
+def delete(db_path: Path, namn: str) -> None:
     conn = connect(db_path)
     try:
         with conn:
-            cur = conn.execute("delete from anvandare where namn = ?", (normalisera(namn),))
-            _avsluta_alla(conn, namn)
+            cur = conn.execute("delete from anvandare where namn = ?", (normalise(namn),))
+            _end_all_sessions(conn, namn)
     finally:
         conn.close()
     if cur.rowcount == 0:
-        raise AnvandarFel(f"Användaren {normalisera(namn)} finns inte.")
+        raise UserError(f"Användaren {normalise(namn)} finns inte.")
 
 
-def _rad(row) -> Anvandare:
-    return Anvandare(namn=row[0], roll=row[1], kommun=row[2], sessionsnyckel=row[3])
+def _from_row(row) -> User:
+    return User(namn=row[0], roll=row[1], kommun=row[2], sessionsnyckel=row[3])
 
 
-def hamta(db_path: Path, namn: str) -> Optional[Anvandare]:
+def get(db_path: Path, namn: str) -> Optional[User]:
     conn = connect(db_path)
     try:
         row = conn.execute("select namn, roll, kommun, sessionsnyckel from anvandare where namn = ?",
-                           (normalisera(namn),)).fetchone()
+                           (normalise(namn),)).fetchone()
     finally:
         conn.close()
-    return _rad(row) if row else None
+    return _from_row(row) if row else None
 
 
-def lista(db_path: Path) -> list[Anvandare]:
+def list_all(db_path: Path) -> list[User]:
     conn = connect(db_path)
     try:
         rows = conn.execute("select namn, roll, kommun, sessionsnyckel from anvandare order by namn").fetchall()
     finally:
         conn.close()
-    return [_rad(r) for r in rows]
+    return [_from_row(r) for r in rows]
 
 
-def kontrollera(db_path: Path, namn: str, losenord: str) -> Optional[Anvandare]:
+def authenticate(db_path: Path, namn: str, losenord: str) -> Optional[User]:
     """The account if the password is right, else None — taking the same time either way."""
-    namn = normalisera(namn)
+    namn = normalise(namn)
     losenord = losenord or ""
     row = None
     if NAMN_RE.match(namn) and len(losenord) <= MAX_LOSENORD:
@@ -214,4 +214,4 @@ def kontrollera(db_path: Path, namn: str, losenord: str) -> Optional[Anvandare]:
         finally:
             conn.close()
     ok = check_password_hash(row[4] if row else _ATRAPP, losenord[:MAX_LOSENORD])
-    return _rad(row) if (row and ok) else None
+    return _from_row(row) if (row and ok) else None

@@ -26,7 +26,7 @@ from typing import Optional
 
 from flask import current_app, session
 
-from . import anvandare as users
+from . import users
 
 SESSION_KEY = "personal"
 
@@ -54,7 +54,7 @@ class LoginThrottle:
     def _keys(self, namn: str, klient: Optional[str]) -> tuple[bytes, bytes]:
         def h(kind: str, value: str) -> bytes:
             return hmac.new(self._salt, f"{kind}\0{value}".encode(), hashlib.sha256).digest()
-        return h("par", f"{users.normalisera(namn)}\0{klient or ''}"), h("klient", klient or "")
+        return h("par", f"{users.normalise(namn)}\0{klient or ''}"), h("klient", klient or "")
 
     def _recent(self, key: bytes, now: float) -> collections.deque:
         q = self._fel.get(key) or collections.deque()
@@ -120,25 +120,25 @@ class LoginThrottle:
             self._fel.clear()
 
 
-def personal_db():
+def staff_db():
     return current_app.config["STAFF_DB"]
 
 
-def logga_in(user: users.Anvandare) -> None:
+def log_in(user: users.User) -> None:
     session.clear()  # a fresh session (and a fresh CSRF token) on login
-    token = users.ny_inloggning(personal_db(), user.namn,
+    token = users.new_session(staff_db(), user.namn,
                                 float(current_app.config["STAFF_SESSION_TIMMAR"]) * 3600)
     session[SESSION_KEY] = {"namn": user.namn, "nyckel": user.sessionsnyckel, "tid": int(time.time()), "token": token}
 
 
-def logga_ut() -> None:
+def log_out() -> None:
     data = session.get(SESSION_KEY)
     if isinstance(data, dict) and isinstance(data.get("token"), str):
-        users.avsluta_inloggning(personal_db(), data["token"])
+        users.end_session(staff_db(), data["token"])
     session.clear()
 
 
-def inloggad() -> Optional[users.Anvandare]:
+def current_user() -> Optional[users.User]:
     data = session.get(SESSION_KEY)
     if not isinstance(data, dict):
         return None
@@ -149,9 +149,9 @@ def inloggad() -> Optional[users.Anvandare]:
     max_age = float(current_app.config["STAFF_SESSION_TIMMAR"]) * 3600
     if time.time() - tid > max_age:
         return None
-    if not users.inloggning_giltig(personal_db(), token, namn, max_age):
+    if not users.session_valid(staff_db(), token, namn, max_age):
         return None
-    user = users.hamta(personal_db(), namn)
+    user = users.get(staff_db(), namn)
     if user is None or not hmac.compare_digest(user.sessionsnyckel, nyckel):
         return None
     return user

@@ -1,4 +1,4 @@
-"""Small-cell protection: the ONE function, `skydda()`, that decides how every number on the staff
+"""Small-cell protection: the ONE function, `protect()`, that decides how every number on the staff
 page and in the CSV export is shown.
 
 The rule (also explained on the page, in Swedish):
@@ -256,7 +256,7 @@ def _valj(system: _System, d: int, redan: set[int]) -> int | None:
     return d if not poster[d].dold and d not in redan else None
 
 
-def skydda(plan: Plan, max_varv: int = 10_000) -> Plan:
+def protect(plan: Plan, max_varv: int = 10_000) -> Plan:
     """Applies the rule to the plan (marks posts `dold`) and returns it. Deterministic: the same
     counts always give the same shown numbers, whichever view or export is asked for."""
     system = _System(plan)
