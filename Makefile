@@ -16,7 +16,7 @@ CHROMIUM  := /usr/bin/chromium
 AXE       := tests/browser/node_modules/axe-core/axe.min.js
 
 CATALOGUE_SRC := $(wildcard catalogue/data/*.yml) $(wildcard catalogue/insatskatalog/*.py)
-TRAIN_SRC     := config.yml catalogue/data/_amnen.yml $(wildcard bot/nlu/*.py) $(wildcard nlu_data/residents/*.jsonl) $(wildcard nlu_data/acute/*.jsonl) $(shell find bot/domain bot/data nlu_data/train -name "*.yml" 2>/dev/null)
+TRAIN_SRC     := config.yml $(wildcard catalogue/data/*.yml) bot/lookups.py $(wildcard bot/nlu/*.py) $(wildcard nlu_data/residents/*.jsonl) $(wildcard nlu_data/acute/*.jsonl) $(shell find bot/domain bot/data nlu_data/train -name "*.yml" 2>/dev/null)
 
 # Lint the whole tree; check the format of the files written in ruff's format so far (pyproject.toml).
 RUFF_FORMATTED := tests/test_one_source.py tests/test_docs.py tests/bot/test_lookups.py tests/web/staff_kit.py tests/web/browser_kit.py

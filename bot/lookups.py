@@ -4,14 +4,15 @@
   (`nyckelord`) of catalogue/data/_amnen.yml (committed; `--check` fails when it is stale);
 - build/nlu/kommuner_lookups.yml: the `kommun` lookup table and its synonyms (every form -> the
   municipality's id) from the municipalities' names in catalogue/data/<id>.yml, and an `ort` table
-  of their localities from catalogue/data/_orter.yml (git-ignored, written at build time).
+  of their localities from catalogue/data/_orter.yml (git-ignored, written at build time by
+  bot.train and bot.validate_data; training reads it, bot/paths.py TRAIN_DATA).
 
 The RegexFeaturizer turns each table into a pattern feature of the entity CRF (context for
 relation/substans). The intent classifier reads the same vocabulary directly
 (bot/nlu/intent_classifier.py, words_with_topics). The RegexEntityExtractor ignores these tables:
-they are not entities. tests/bot/test_lookups.py checks that the committed file is up to date and
-that the hand-kept `kommun` table of nlu_data/train/lookups.yml, while it is still there, has the
-same forms as the generated one.
+they are not entities. tests/bot/test_lookups.py checks that the committed file is up to date,
+that training reads the generated one, and that no municipality or locality table is kept by hand
+in nlu_data/.
 
 Usage: python -m bot.lookups [--check]
 """
@@ -85,6 +86,16 @@ def render_kommuner() -> str:
     return "\n".join(lines) + "\n"
 
 
+def write_kommuner() -> Path:
+    """Writes build/nlu/kommuner_lookups.yml (training and `rasa data validate` read it: bot/paths.py
+    TRAIN_DATA); bot.train and bot.validate_data call this first, so it is never stale."""
+    KOMMUNER_TARGET.parent.mkdir(parents=True, exist_ok=True)
+    text = render_kommuner()
+    if not KOMMUNER_TARGET.exists() or KOMMUNER_TARGET.read_text(encoding="utf-8") != text:
+        KOMMUNER_TARGET.write_text(text, encoding="utf-8")
+    return KOMMUNER_TARGET
+
+
 def main(argv: list[str]) -> int:
     text = render()
     if "--check" in argv:
@@ -94,9 +105,7 @@ def main(argv: list[str]) -> int:
         return 0
     TARGET.write_text(text, encoding="utf-8")
     print(f"skrev {TARGET}")
-    KOMMUNER_TARGET.parent.mkdir(parents=True, exist_ok=True)
-    KOMMUNER_TARGET.write_text(render_kommuner(), encoding="utf-8")
-    print(f"skrev {KOMMUNER_TARGET}")
+    print(f"skrev {write_kommuner()}")
     return 0
 
 

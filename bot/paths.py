@@ -9,7 +9,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MODEL = Path(os.environ.get("INSATSGUIDEN_MODEL", ROOT / "models" / "insatsguiden.tar.gz"))
 DOMAIN = ROOT / "bot" / "domain"
 CONFIG = ROOT / "config.yml"
-TRAIN_DATA = [ROOT / "bot" / "data", ROOT / "nlu_data" / "train"]
+# build/nlu/: the lookup tables generated from catalogue data (bot/lookups.py, written before training)
+TRAIN_DATA = [ROOT / "bot" / "data", ROOT / "nlu_data" / "train", ROOT / "build" / "nlu"]
 NLU_TEST = ROOT / "nlu_data" / "test"
 ENDPOINTS = ROOT / "bot" / "endpoints.yml"
 CREDENTIALS = ROOT / "bot" / "credentials.yml"

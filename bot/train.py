@@ -6,11 +6,13 @@ import subprocess
 import sys
 import time
 
+from .lookups import write_kommuner
 from .paths import CONFIG, DOMAIN, MODEL, ROOT, RASA, TRAIN_DATA, rasa_env
 
 
 def main() -> int:
     start = time.monotonic()
+    write_kommuner()  # build/nlu/: the municipality and locality tables, from catalogue data
     cmd = [str(RASA), "train", "--config", str(CONFIG), "--domain", str(DOMAIN), "--data", *map(str, TRAIN_DATA),
            "--out", str(MODEL.parent), "--fixed-model-name", MODEL.name.removesuffix(".tar.gz"),
            # make runs this only when an input changed; Rasa's cache does not see files that a

@@ -9,12 +9,6 @@ from bot import lookups
 from insatskatalog import vocabulary as v
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="nlu_data/train/amnen_lookups.yml is older than catalogue/data/_amnen.yml "
-    "(about 1,800 lines): the NLU data's owner regenerates it (python -m bot.lookups) before the "
-    "next training, then removes this mark",
-)
 def test_the_committed_topic_tables_are_up_to_date():
     assert lookups.main(["--check"]) == 0, "run: python -m bot.lookups"
 
@@ -33,21 +27,41 @@ def test_the_municipality_tables_are_valid_rasa_data_with_every_name_and_localit
             assert data.entity_synonyms.get(form.lower(), kommun_id) == kommun_id
 
 
-def test_a_hand_kept_municipality_table_holds_nothing_the_catalogue_does_not_generate():
-    """nlu_data/train/lookups.yml still has a hand-kept `kommun` table and synonyms (to be replaced
-    by build/nlu/kommuner_lookups.yml): while it is there, each of its forms must be one the
-    generator makes from the catalogue, mapped to the same id, and every municipality must be in it."""
-    with open(lookups.ROOT / "nlu_data" / "train" / "lookups.yml", encoding="utf-8") as f:
-        nlu = yaml.safe_load(f)["nlu"]
-    hand = [line.strip("- ").strip() for t in nlu if t.get("lookup") == "kommun" for line in t["examples"].splitlines()]
-    if not hand:
-        return  # replaced by the generated table: nothing hand-kept left to drift
-    forms = lookups.kommun_forms()
-    generated = {form: kommun_id for kommun_id, fs in forms.items() for form in fs}
-    assert set(hand) <= set(generated), set(hand) - set(generated)
-    assert {generated[form] for form in hand} == set(v.KOMMUN_IDS)
-    for t in nlu:
-        if t.get("synonym") in forms:
-            for line in t["examples"].splitlines():
-                form = line.strip("- ").strip()
-                assert generated.get(form, generated.get(form.capitalize())) == t["synonym"], form
+def test_no_municipality_or_locality_table_is_kept_by_hand():
+    """The `kommun` and `ort` tables and the municipality synonyms exist only as generated
+    (build/nlu/kommuner_lookups.yml): a hand-kept copy in nlu_data/ would drift from the catalogue."""
+    copies = []
+    for path in sorted((lookups.ROOT / "nlu_data").rglob("*.yml")):
+        with open(path, encoding="utf-8") as f:
+            nlu = (yaml.safe_load(f) or {}).get("nlu") or []
+        copies += [
+            f"{path.relative_to(lookups.ROOT)}: {t}"
+            for t in nlu
+            if t.get("lookup") in ("kommun", "ort") or t.get("synonym") in v.KOMMUN_IDS
+        ]
+    assert copies == []
+
+
+def test_training_and_validation_read_the_generated_tables(monkeypatch, tmp_path):
+    from bot import paths, train, validate_data
+
+    assert lookups.KOMMUNER_TARGET.parent in paths.TRAIN_DATA
+    for module in (train, validate_data):
+        calls = []
+        monkeypatch.setattr(module, "write_kommuner", lambda calls=calls: calls.append(1))
+        monkeypatch.setattr(
+            module.subprocess,
+            "run",
+            lambda *a, **k: pytest.fail("ran before the tables were written") if not calls else _Failed(),
+        )
+        monkeypatch.setattr(module, "MODEL", tmp_path / "none.tar.gz", raising=False)
+        assert module.main() == 1 and calls == [1]
+
+
+class _Failed:
+    returncode, stdout = 1, ""
+
+
+def test_write_kommuner_writes_the_generated_table(monkeypatch, tmp_path):
+    monkeypatch.setattr(lookups, "KOMMUNER_TARGET", tmp_path / "nlu" / "kommuner_lookups.yml")
+    assert lookups.write_kommuner().read_text(encoding="utf-8") == lookups.render_kommuner()
