@@ -23,7 +23,11 @@ FORALDRAR_FORMAT = {"grupp": "I grupp", "individuellt": "Enskilt"}
 
 
 class FilterError(ValueError):
-    pass
+    """A filter value the page cannot use; `lattlast` is the message in easy-to-read Swedish."""
+
+    def __init__(self, message: str, lattlast: str):
+        super().__init__(message)
+        self.lattlast = lattlast
 
 
 def _alder_param(raw: Optional[str]) -> Optional[int]:
@@ -33,7 +37,8 @@ def _alder_param(raw: Optional[str]) -> Optional[int]:
     # ASCII digits only, as in the guide: isdigit() also accepts "²" and "①", which int() cannot
     # read (a 500), and int() would read "١٦" or "１６" the guide refuses.
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 3 or int(raw) > MAX_ALDER:
-        raise FilterError(f"Skriv åldern med siffror, mellan 0 och {MAX_ALDER} år.")
+        raise FilterError(f"Skriv åldern med siffror, mellan 0 och {MAX_ALDER} år.",
+                        f"Skriv åldern med siffror. Åldern ska vara från 0 till {MAX_ALDER} år.")
     return int(raw)
 
 
@@ -72,17 +77,17 @@ def lista(kommun):
         "for": args.get("for") or "",
         "alder": (args.get("alder") or "").strip(),
     }
-    fel = ""
+    fel = fel_lattlast = ""
     status = 200
     insatser = list(k.insatser)
     try:
         if filter_["amne"] and filter_["amne"] not in v.amnen():
-            raise FilterError("Ämnet finns inte. Välj ett ämne i listan.")
+            raise FilterError("Ämnet finns inte. Välj ett ämne i listan.", "Ämnet finns inte. Välj ett ämne i listan.")
         if filter_["for"] and filter_["for"] not in v.FOR_VEM:
-            raise FilterError("Välj vem insatsen ska vända sig till i listan.")
+            raise FilterError("Välj vem insatsen ska vända sig till i listan.", "Välj i listan vem stödet är för.")
         alder = _alder_param(filter_["alder"])
     except FilterError as exc:
-        fel, status, alder = str(exc), 400, None
+        fel, fel_lattlast, status, alder = str(exc), exc.lattlast, 400, None
         insatser = []
 
     if filter_["q"] and insatser:
@@ -99,7 +104,7 @@ def lista(kommun):
             insatser = [i for i in insatser if _passar_alder(i, alder)]
 
     return render_template(
-        "insatser/lista.html", kommun=k, filter=filter_, fel=fel, amnen=v.amnen(),
+        "insatser/lista.html", kommun=k, filter=filter_, fel=fel, fel_lattlast=fel_lattlast, amnen=v.amnen(),
         utan_ansokan=[i for i in insatser if not i.behovsprovad],
         med_ansokan=[i for i in insatser if i.behovsprovad],
         filtrerat=any(filter_.values()), max_soktext=MAX_SOKTEXT,
@@ -134,23 +139,24 @@ def foraldraprogram(kommun):
         "sprak": args.get("sprak") or "",
     }
     sokt = "barn_alder" in args or "amne" in args
-    fel, status, res = "", 200, None
+    fel, fel_lattlast, status, res = "", "", 200, None
     program, andra, ej = [], [], []
     if sokt:
         try:
             barn_alder = _alder_param(val["barn_alder"])
             if val["amne"] not in v.amnen():
-                raise FilterError("Välj vad det gäller i listan.")
+                raise FilterError("Välj vad det gäller i listan.", "Välj i listan vad det handlar om.")
             if val["format"] and val["format"] not in FORALDRAR_FORMAT:
-                raise FilterError("Välj grupp, enskilt eller att det inte spelar någon roll.")
+                raise FilterError("Välj grupp, enskilt eller att det inte spelar någon roll.",
+                                "Välj grupp, bara du eller att det inte spelar någon roll.")
             if val["sprak"] and val["sprak"] not in sprak_val:
-                raise FilterError("Välj ett språk i listan.")
+                raise FilterError("Välj ett språk i listan.", "Välj ett språk i listan.")
             amnen = tuple(dict.fromkeys((val["amne"], "foraldraskap")))
             # The fit decision is the routing core's, as for the bot and the guide.
             res = route(Profile(kommun=k.id, for_vem="mitt-barn", barn_alder=barn_alder, amnen=amnen,
                                format=val["format"] or None, sprak=val["sprak"] or None), catalogue())
         except (FilterError, ProfileError) as exc:
-            fel, status = str(exc), 400
+            fel, fel_lattlast, status = str(exc), exc.lattlast, 400
         if res is not None:
             program = [r for r in res.rekommenderade if r.insats.kategori == "foraldraprogram"]
             andra = [r for r in res.rekommenderade
@@ -159,6 +165,6 @@ def foraldraprogram(kommun):
     sprak_saknas = bool(program) and bool(val["sprak"]) and not any(
         any(val["sprak"].casefold() in s.casefold() for s in r.insats.sprak) for r in program)
     return render_template(
-        "foraldraprogram.html", kommun=k, val=val, sokt=sokt, fel=fel, res=res, program=program, andra=andra,
+        "foraldraprogram.html", kommun=k, val=val, sokt=sokt, fel=fel, fel_lattlast=fel_lattlast, res=res, program=program, andra=andra,
         ej=ej, amnen=v.amnen(), format_val=FORALDRAR_FORMAT, sprak_val=sprak_val, sprak_saknas=sprak_saknas,
     ), status

@@ -270,8 +270,8 @@ def kontakt_kort(kommun, kontakt_url=None, lattlast: bool = False) -> str:
     parts = [p for p in (k.telefon and f"telefon {k.telefon}", webb) if p] or ([f"e-post {k.epost}"] if k.epost else [])
     if parts:
         return f"Socialtjänsten i {kommun.kort_namn}: {', '.join(parts)}"
-    if lattlast:
-        return "Här finns inga kontaktuppgifter till socialtjänsten än. Ring kommunens växel."
+    if lattlast:  # no longer than the normal one: two lines at 320 px (tests/web/test_browser.py)
+        return "Kontaktuppgifter till socialtjänsten saknas här. Ring kommunens växel."
     return "Socialtjänstens kontaktuppgifter saknas här ännu. Fråga kommunens växel."
 
 

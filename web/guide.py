@@ -53,6 +53,18 @@ ANTAL_STEG = 4
 FORMAT_VAL = {"grupp": "I grupp", "individuellt": "Enskilt, bara jag (eller vi)"}
 SAMTYCKE_VAL = {"ja": True, "nej": False}
 
+# The guide's error messages: (normal, lättläst). The page shows the second with ?lattlast=1.
+FEL_VEM = ("Välj vem hjälpen gäller.", "Välj vem som behöver stöd.")
+FEL_AMNE = ("Välj minst ett ämne.", "Välj ett ämne. Du kan välja flera.")
+FEL_SIFFROR = (f"Skriv åldern med siffror, till exempel 16. Ange en ålder mellan 0 och {MAX_ALDER} år.",
+               f"Skriv åldern med siffror. Till exempel 16. Åldern ska vara från 0 till {MAX_ALDER} år.")
+FEL_OKANT_AMNE = ("Ett av ämnena finns inte. Välj bland ämnena i listan.", "Ett ämne finns inte. Välj ett ämne i listan.")
+FEL_FORMAT = ("Välj grupp, enskilt eller att det inte spelar någon roll.",
+              "Välj grupp, bara jag eller att det inte spelar någon roll.")
+FEL_SAMTYCKE = ("Svara ja, nej eller vet inte på frågan om vårdnadshavare.",
+                "Frågan handlar om vårdnadshavare. Svara ja, nej eller vet inte.")
+INGET_FEL = ("", "")
+
 # What step 2 asks, per answer to step 1: (field, question, hint).
 ALDERSFRAGOR = {
     "sig": [("alder", "Hur gammal är du?", "")],
@@ -80,11 +92,13 @@ class Svar:
     samtycke: Optional[bool] = None
     fel_steg: Optional[int] = None
     fel: str = ""
+    fel_lattlast: str = ""  # the same message in easy-to-read Swedish
     besvarade: set = field(default_factory=set)  # steps whose fields are present
 
-    def fail(self, steg: int, text: str) -> None:
+    def fail(self, steg: int, text: tuple[str, str]) -> None:
+        """Keeps the first step's problem; `text` is (normal, lättläst)."""
         if self.fel_steg is None or steg < self.fel_steg:
-            self.fel_steg, self.fel = steg, text
+            self.fel_steg, (self.fel, self.fel_lattlast) = steg, text
 
     def profil(self, kommun: Kommun) -> Profile:
         return Profile(kommun=kommun.id, for_vem=self.for_vem or "sig", alder=self.alder, barn_alder=self.barn_alder,
@@ -115,14 +129,14 @@ class Svar:
         return out
 
 
-def _alder(raw: str, namn: str) -> tuple[Optional[int], str]:
+def _alder(raw: str) -> tuple[Optional[int], Optional[tuple[str, str]]]:
     raw = raw.strip()
     if raw == "":
-        return None, ""
+        return None, None
     # ASCII digits only: isdigit() also accepts "²" and "①", which int() cannot read.
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 3:
-        return None, f"Skriv {namn} med siffror, till exempel 16. Ange en ålder mellan 0 och {MAX_ALDER} år."
-    return int(raw), ""
+        return None, FEL_SIFFROR
+    return int(raw), None
 
 
 def parse(args: MultiDict, kommun: Kommun) -> Svar:
@@ -134,13 +148,13 @@ def parse(args: MultiDict, kommun: Kommun) -> Svar:
         if for_vem in v.PROFIL_FOR:
             s.for_vem = for_vem
         else:
-            s.fail(1, "Välj vem hjälpen gäller.")
+            s.fail(1, FEL_VEM)
 
     fragor = ALDERSFRAGOR.get(s.for_vem or "", [])
     if any(name in args for name, _q, _h in fragor):
         s.besvarade.add(2)
     for name, _q, _h in fragor:
-        value, fel = _alder(args.get(name, ""), "åldern")
+        value, fel = _alder(args.get(name, ""))
         if fel:
             s.fail(2, fel)
         setattr(s, name, value)
@@ -150,7 +164,7 @@ def parse(args: MultiDict, kommun: Kommun) -> Svar:
         s.besvarade.add(3)
         okanda = [a for a in amnen if a not in v.amnen()]
         if okanda:
-            s.fail(3, "Ett av ämnena finns inte. Välj bland ämnena i listan.")
+            s.fail(3, FEL_OKANT_AMNE)
         s.amnen = tuple(dict.fromkeys(a for a in amnen if a in v.amnen()))
 
     if any(k in args for k in ("anonym", "format", "samtycke")):
@@ -160,12 +174,12 @@ def parse(args: MultiDict, kommun: Kommun) -> Svar:
     if fmt in FORMAT_VAL:
         s.format = fmt
     elif fmt:
-        s.fail(4, "Välj grupp, enskilt eller att det inte spelar någon roll.")
+        s.fail(4, FEL_FORMAT)
     sam = args.get("samtycke", "")
     if sam in SAMTYCKE_VAL:
         s.samtycke = SAMTYCKE_VAL[sam]
     elif sam:
-        s.fail(4, "Svara ja, nej eller vet inte på frågan om vårdnadshavare.")
+        s.fail(4, FEL_SAMTYCKE)
 
     if s.fel_steg is None and s.for_vem:
         # The routing core's own limits (ages 0–120, known topics): one source of truth. The answers
@@ -176,17 +190,17 @@ def parse(args: MultiDict, kommun: Kommun) -> Svar:
             try:
                 answers_so_far.validate(catalogue())
             except ProfileError as exc:
-                s.fail(steg, str(exc))
+                s.fail(steg, (str(exc), exc.lattlast))
                 break
     return s
 
 
-def _steg_sida(kommun: Kommun, svar: Svar, steg: int, fel: str = "", status: int = 200):
+def _steg_sida(kommun: Kommun, svar: Svar, steg: int, fel: tuple[str, str] = INGET_FEL, status: int = 200):
     tillbaka = None
     if steg > 1:
         tillbaka = med(url_for("guide.steg", kommun=kommun.id), svar.params(ANTAL_STEG) + [("steg", str(steg - 1))])
     return render_template(
-        "guide/steg.html", kommun=kommun, svar=svar, steg=steg, antal=ANTAL_STEG, fel=fel,
+        "guide/steg.html", kommun=kommun, svar=svar, steg=steg, antal=ANTAL_STEG, fel=fel[0], fel_lattlast=fel[1],
         dolda=svar.params(steg - 1) + ([(TOKEN_FIELD, current_app.extensions["guide_tokens"].issue())]
                                        if steg == ANTAL_STEG else []),
         tillbaka=tillbaka, aldersfragor=ALDERSFRAGOR.get(svar.for_vem or "", []),
@@ -205,11 +219,11 @@ def steg(kommun):
     onskat = min(max(onskat, 1), ANTAL_STEG)
     # A step can only be shown when every earlier step is answered and valid.
     if svar.fel_steg is not None and svar.fel_steg < onskat:
-        return _steg_sida(k, svar, svar.fel_steg, svar.fel, 400)
+        return _steg_sida(k, svar, svar.fel_steg, (svar.fel, svar.fel_lattlast), 400)
     for n in range(1, onskat):
         if n not in svar.besvarade and n != 4:
-            fel = "Välj minst ett ämne." if n == 3 else ("Välj vem hjälpen gäller." if n == 1 else "")
-            return _steg_sida(k, svar, n, fel, 400 if fel else 200)
+            fel = FEL_AMNE if n == 3 else (FEL_VEM if n == 1 else INGET_FEL)
+            return _steg_sida(k, svar, n, fel, 400 if fel[0] else 200)
     return _steg_sida(k, svar, onskat)
 
 
@@ -218,8 +232,8 @@ def resultat(kommun):
     k = kommun_or_404(kommun)
     svar = parse(request.args, k)
     if svar.fel_steg is not None:
-        return _steg_sida(k, svar, svar.fel_steg, svar.fel, 400)
-    for n, fel in ((1, "Välj vem hjälpen gäller."), (3, "Välj minst ett ämne.")):
+        return _steg_sida(k, svar, svar.fel_steg, (svar.fel, svar.fel_lattlast), 400)
+    for n, fel in ((1, FEL_VEM), (3, FEL_AMNE)):
         if n not in svar.besvarade:
             return _steg_sida(k, svar, n, fel, 400)
     res = route(svar.profil(k), catalogue())

@@ -29,13 +29,13 @@ from .helpers import OM_STATISTIK, STATISTIK_MENING, STATUS
 
 PARAM = "lattlast"
 
-# The pages that show the switch and have their fixed texts here.
+# The pages that show the switch and have their fixed texts here: every resident's page.
 SIDOR = {
-    "pages.kommun_start", "pages.chatt", "guide.steg", "guide.resultat",
-    "catalogue_pages.lista", "catalogue_pages.insats",
+    "pages.index", "pages.kommun_start", "pages.chatt", "guide.steg", "guide.resultat",
+    "catalogue_pages.lista", "catalogue_pages.insats", "catalogue_pages.foraldraprogram", "pages.tillganglighet",
 }
 # Links to these keep the switch on (not the widget's files, the API, the staff pages or /healthz).
-BEHALLER = SIDOR | {"pages.index", "pages.tillganglighet", "catalogue_pages.foraldraprogram"}
+BEHALLER = SIDOR
 
 STATISTIK_LATTLAST = "Kommunen ser bara hur ofta olika ämnen tas upp varje vecka. Kommunen ser inte vem du är."
 
@@ -97,10 +97,16 @@ TEXTER: dict[str, str] = {
     "Om du är under {alder} år behövs ofta att en vårdnadshavare säger ja. Har din vårdnadshavare sagt ja?":
         "Är du yngre än {alder} år? Då behöver en vårdnadshavare ofta säga ja. Har din vårdnadshavare sagt ja?",
     "Visa förslag": "Visa stöd som passar",
+    "Nästa": "Nästa fråga",
+    "Tillbaka": "Förra frågan",
     "Dina svar sparas inte. De finns bara i sidans adress, så att du kan gå tillbaka eller spara sidan.":
         "Vi sparar inte dina svar. Svaren finns bara i sidans adress. Då kan du gå tillbaka eller spara sidan.",
     # guide/resultat.html
     "Förslag från guiden": "Stöd som passar",
+    "Dina svar": "Det här svarade du",
+    "Det gäller": "Vem behöver stöd",
+    "Ämne": "Vad det handlar om",
+    "Det som passar bäst står först.": "Det som passar bäst kommer först.",
     "Stöd som kan passa i {kommun}": "Stöd i {kommun} som kan passa dig",
     "Vill vara anonym": "Vill inte säga vem du är",
     "Form": "Grupp eller bara du",
@@ -122,6 +128,8 @@ TEXTER: dict[str, str] = {
     "Fråga socialtjänsten efter insatsen{vem}.": "Fråga socialtjänsten om stödet{vem}.",
     "Du har alltid rätt att ansöka": "Du kan alltid ansöka",
     "Om det är akut": "Om någon är i fara",
+    "Villkor": "Det här gäller",
+    "Kan jag vara anonym?": "Måste jag säga vem jag är?",
     # insatser/insats.html
     "Alla insatser i {kommun}": "Allt stöd i {kommun}",
     "Den här insatsen kräver ansökan.": "Du måste ansöka om det här stödet.",
@@ -155,6 +163,61 @@ TEXTER: dict[str, str] = {
     ANONYMITET_KORT["radgivning_14_4"]: "Du behöver inte säga vem du är",
     ANONYMITET_KORT["verksamhetsniva"]: "Ingen journal skrivs om dig",
     ANONYMITET_KORT["individniva_14_3"]: "Du måste säga vem du är i stödet",
+    # foraldraprogram.html
+    "Hitta föräldraprogram i {kommun}": "Hitta stöd för föräldrar i {kommun}",
+    "Föräldrakurser och annat stöd till dig som förälder. Du behöver inte ansöka.":
+        "Här finns kurser och annat stöd för dig som är förälder. Du behöver inte ansöka.",
+    "Skriv åldern i år. Lämna tomt om du inte vill svara.": "Skriv hur många år barnet är. Du behöver inte svara.",
+    "Grupp eller enskilt?": "I en grupp eller bara du?",
+    "Svenska eller spelar ingen roll": "Svenska, eller det spelar ingen roll",
+    "Visa program": "Visa stöd för föräldrar",
+    "Föräldraprogram ({antal})": "Stöd för föräldrar ({antal})",
+    "Kommunens beslut anger inte att något av programmen finns på {sprak}. Fråga verksamheten om tolk eller "
+    "material på ditt språk.":
+        "Kommunens beslut säger inte att något av stöden finns på {sprak}. Fråga verksamheten om tolk. "
+        "Du kan också fråga om texter på ditt språk.",
+    "Vi hittade inget föräldraprogram i {kommun} som passar dina svar.":
+        "Vi hittade inget stöd för föräldrar i {kommun} som passar dina svar.",
+    "Annat stöd till föräldrar ({antal})": "Mer stöd för föräldrar ({antal})",
+    # tillganglighet.html (the paragraphs with a <strong> have their lättläst form in the template)
+    "Tillgänglighetsredogörelse för Insatsguiden": "Så fungerar Insatsguiden för alla",
+    "Kommunen står bakom Insatsguiden och vill att så många som möjligt ska kunna använda den. Här beskriver vi "
+    "hur Insatsguiden uppfyller lagen (2018:1937) om tillgänglighet till digital offentlig service, vilka kända "
+    "brister som finns och hur du kan rapportera problem.":
+        "Kommunen står bakom Insatsguiden. Kommunen vill att alla ska kunna använda den. "
+        "Det finns en lag om det: lagen (2018:1937) om tillgänglighet till digital offentlig service. "
+        "Här står det hur Insatsguiden följer lagen. Här står det vad som inte fungerar bra. "
+        "Här står det också hur du säger till om något inte fungerar.",
+    "Hur tillgänglig är webbplatsen?": "Fungerar webbplatsen för alla?",
+    "Du kan använda alla delar med bara tangentbordet.": "Du kan använda allt med bara tangentbordet.",
+    "Guiden och sidorna med insatser fungerar utan JavaScript.": "Guiden och sidorna om stöd fungerar utan JavaScript.",
+    "Nya meddelanden i chatten läses upp av skärmläsare.": "En skärmläsare läser upp nya meddelanden i chatten.",
+    "Sidorna fungerar på små skärmar, ned till 320 pixlar breda, och när du förstorar texten.":
+        "Sidorna fungerar på små skärmar. Skärmen kan vara 320 pixlar bred. "
+        "Sidorna fungerar också när du gör texten större.",
+    "Om ett villkor är uppfyllt visas med både text och symbol, inte bara med färg.":
+        "Text och en symbol visar om ett villkor stämmer. Det visas inte bara med färg.",
+    "Kända brister": "Det här fungerar inte bra",
+    "Chatten kräver JavaScript. Använd guiden om chatten inte fungerar för dig.":
+        "Chatten behöver JavaScript. Fungerar inte chatten för dig? Använd guiden i stället.",
+    "Chatten är ett program. Den kan missförstå det du skriver. Skriv gärna kort och enkelt, eller använd guiden.":
+        "Chatten är ett datorprogram. Den kan förstå fel. Skriv kort och enkelt. Du kan också använda guiden.",
+    "Texterna om insatserna kommer från kommunens beslut. En del ord är svåra, till exempel lagtexternas namn.":
+        "Texterna om stödet kommer från kommunens beslut. En del ord är svåra. Till exempel namnen på lagarna. "
+        "Lättläst text om varje stöd finns bara för en del kommuner.",
+    "Rapportera problem": "Säg till om något inte fungerar",
+    "Tillsyn": "Vem kontrollerar?",
+    "Myndigheten för digital förvaltning (Digg) har tillsyn över lagen om tillgänglighet till digital offentlig "
+    "service. Om du inte är nöjd med hur kommunen hanterar dina synpunkter kan du anmäla det till Digg.":
+        "Myndigheten för digital förvaltning (Digg) kontrollerar att lagen följs. "
+        "Är du inte nöjd med hur kommunen tar hand om det du säger? Då kan du anmäla det till Digg.",
+    "Hur vi har testat": "Så har vi testat",
+    "Vi testar Insatsguiden automatiskt med verktyget axe-core, och vi testar chatten och guiden med bara "
+    "tangentbordet i en webbläsare. Automatiska test hittar bara en del av alla problem, därför vill vi gärna "
+    "höra från dig.":
+        "Ett datorprogram testar Insatsguiden. Programmet heter axe-core. "
+        "Vi testar också chatten och guiden med bara tangentbordet. "
+        "Ett datorprogram hittar bara en del av alla problem. Därför vill vi gärna höra från dig.",
 }
 # The switch itself.
 PA = "Lättläst"

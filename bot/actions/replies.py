@@ -80,7 +80,9 @@ def kort(rek: Rekommendation, kommun: Kommun) -> dict:
         "id": rek.insats.id,
         "namn": rek.insats.namn,
         "varfor": rek.varfor,
-        # the insats's summary in easy-to-read Swedish (issue 13.6), for the widget's "Lättläst" switch
+        # in easy-to-read Swedish (issue 13.6), for the widget's "Lättläst" switch: the reasons
+        # (routing's varfor_lattlast, one per sentence) and the insats's summary
+        "varfor_lattlast": rek.varfor_lattlast,
         "lattlast": rek.insats.sammanfattning(lattlast=True),
         "villkor": [{"text": s.text, "status": s.status} for s in rek.villkor],
         "anonymitet": rek.anonymitet,

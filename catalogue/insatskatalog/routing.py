@@ -12,6 +12,11 @@ Rules (GUIDE.md §1):
   `villkor_ej_uppfyllda` with the reason; a villkor we cannot know anonymously (folkbokföring,
   a referral) stays "okant" and is shown to the resident.
 - Every result carries the right to apply (11 kap. 1 § and 6 §).
+
+Lättläst (issue 13.6): each reason, villkor and "does not fit" text is made here once, in normal
+and in easy-to-read Swedish side by side (`varfor_lattlast`, `text_lattlast`, `skal_lattlast`),
+so the pages and the widget never rebuild the rule. A villkor text taken from the catalogue
+(folkbokföring, a referral's source, other villkor) has no easy version and is used as it is.
 """
 from __future__ import annotations
 
@@ -43,7 +48,13 @@ SEKUNDAR_ROLL = {
 
 
 class ProfileError(ValueError):
-    """A needs profile with a value out of range; the message is Swedish and names what is allowed."""
+    """A needs profile with a value out of range; the message is Swedish and names what is allowed.
+    `lattlast` is the same message in easy-to-read Swedish where one is written (the guide's ages),
+    else the message itself."""
+
+    def __init__(self, message: str, lattlast: str = ""):
+        super().__init__(message)
+        self.lattlast = lattlast or message
 
 
 @dataclass(frozen=True)
@@ -86,7 +97,8 @@ class Profile:
         spans += [("barnets ålder", x) for span in self.child_spans() for x in span]
         for name, value in spans:
             if value is not None and not (0 <= value <= MAX_ALDER):
-                raise ProfileError(f"{name.capitalize()} {value} går inte att använda. Ange en ålder mellan 0 och {MAX_ALDER} år.")
+                raise ProfileError(f"{name.capitalize()} {value} går inte att använda. Ange en ålder mellan 0 och {MAX_ALDER} år.",
+                                   f"{name.capitalize()} {value} år går inte. Skriv en ålder från 0 till {MAX_ALDER} år.")
         okanda = [a for a in self.amnen if a not in v.amnen()]
         if okanda:
             raise ProfileError(f"Ämnet \"{okanda[0]}\" finns inte. Tillåtna ämnen: {', '.join(v.amnen())}.")
@@ -100,6 +112,10 @@ class Profile:
 class VillkorStatus:
     text: str
     status: str  # uppfyllt | ej_uppfyllt | okant
+    text_lattlast: str = ""  # the same in easy-to-read Swedish; "" = the catalogue's own text, use `text`
+
+    def visa(self, lattlast: bool = False) -> str:
+        return (self.text_lattlast or self.text) if lattlast else self.text
 
 
 @dataclass(frozen=True)
@@ -109,12 +125,14 @@ class Rekommendation:
     varfor: str
     villkor: tuple[VillkorStatus, ...]
     anonymitet: str
+    varfor_lattlast: str = ""  # `varfor` in easy-to-read Swedish: one reason per sentence
 
 
 @dataclass(frozen=True)
 class EjUppfylld:
     insats: Insats
     skal: str
+    skal_lattlast: str = ""  # `skal` in easy-to-read Swedish: whole sentences
 
 
 @dataclass
@@ -212,44 +230,54 @@ def _samtycke_status(spans, profil: Profile) -> str:
     return OKANT
 
 
-def _pruva_villkor(insats: Insats, kommun: Kommun, profil: Profile) -> tuple[list[VillkorStatus], list[str]]:
+def _pruva_villkor(insats: Insats, kommun: Kommun,
+                   profil: Profile) -> tuple[list[VillkorStatus], list[tuple[str, str]]]:
     vil = insats.villkor
     statuses: list[VillkorStatus] = []
-    fel: list[str] = []
+    fel: list[tuple[str, str]] = []  # (normal, lättläst)
     spans, deltagaren_ar_barnet = _deltagare(insats, profil)
     vem = "barnet" if deltagaren_ar_barnet and profil.for_vem != "sig" else "du"
 
     if vil.alder.angivet:
         status = span_status(vil.alder, spans)
-        statuses.append(VillkorStatus(f"Ålder: {vil.alder.text()}", status))
+        statuses.append(VillkorStatus(f"Ålder: {vil.alder.text()}", status, f"Åldern ska vara {vil.alder.text()}"))
         if status == EJ_UPPFYLLT:
-            fel.append(f"finns, men gäller {vil.alder.text()} ({vem} är {_span_text(spans)})")
+            fel.append((f"finns, men gäller {vil.alder.text()} ({vem} är {_span_text(spans)})",
+                        f"Stödet är för åldern {vil.alder.text()}. {vem.capitalize()} är {_span_text(spans)}."))
 
     if vil.barn_alder.angivet:
         barn = _barnets_alder(insats, profil)
         status = span_status(vil.barn_alder, barn)
-        statuses.append(VillkorStatus(f"Barnets ålder: {vil.barn_alder.text()}", status))
+        statuses.append(VillkorStatus(f"Barnets ålder: {vil.barn_alder.text()}", status,
+                                      f"Barnet ska vara {vil.barn_alder.text()}"))
         if status == EJ_UPPFYLLT:
             if profil.for_vem == "sig":
-                fel.append(f"finns, men gäller barn och unga {vil.barn_alder.text()} (du är {_span_text(barn)})")
+                fel.append((f"finns, men gäller barn och unga {vil.barn_alder.text()} (du är {_span_text(barn)})",
+                            f"Stödet är för barn och unga {vil.barn_alder.text()}. Du är {_span_text(barn)}."))
             else:
-                fel.append(f"finns, men gäller barn {vil.barn_alder.text()} (barnet är {_span_text(barn)})")
+                fel.append((f"finns, men gäller barn {vil.barn_alder.text()} (barnet är {_span_text(barn)})",
+                            f"Stödet är för barn {vil.barn_alder.text()}. Barnet är {_span_text(barn)}."))
 
     if vil.samtycke_kravs_under_15:
-        text = vil.samtycke_text or "Under 15 år behövs vårdnadshavares samtycke"
+        text = vil.samtycke_text or f"Under {SAMTYCKESALDER} år behövs vårdnadshavares samtycke"
+        latt = "" if vil.samtycke_text else f"Är du yngre än {SAMTYCKESALDER} år? Då måste en vårdnadshavare säga ja"
         status = _samtycke_status(spans, profil)
         if status == UPPFYLLT and profil.for_vem == "mitt-barn" and not all(lo >= SAMTYCKESALDER for lo, _ in spans):
             text += " – det ger du som vårdnadshavare"
-        statuses.append(VillkorStatus(text, status))
+            if not vil.samtycke_text:
+                latt = (f"Är barnet yngre än {SAMTYCKESALDER} år? Då måste en vårdnadshavare säga ja. "
+                        "Det gör du som vårdnadshavare")
+        statuses.append(VillkorStatus(text, status, latt))
         if status == EJ_UPPFYLLT:
-            fel.append("finns, men kräver vårdnadshavares samtycke")
+            fel.append(("finns, men kräver vårdnadshavares samtycke", "En vårdnadshavare måste säga ja till stödet."))
 
     if vil.bosattning_krav in ("folkbokford", "bosatt_eller_vistas"):
         # Anonymity means we never ask where someone is registered: the provider checks it.
         statuses.append(VillkorStatus(vil.bosattning_text or kommun.bosattningsvillkor, OKANT))
 
     if vil.remiss_kravs:
-        statuses.append(VillkorStatus("Kräver remiss" + (f" från {vil.remiss_fran}" if vil.remiss_fran else ""), OKANT))
+        fran = f" från {vil.remiss_fran}" if vil.remiss_fran else ""
+        statuses.append(VillkorStatus("Kräver remiss" + fran, OKANT, "Du behöver en remiss" + fran))
 
     for other in vil.ovrigt:
         statuses.append(VillkorStatus(other, OKANT))
@@ -258,9 +286,10 @@ def _pruva_villkor(insats: Insats, kommun: Kommun, profil: Profile) -> tuple[lis
 
 # -- ranking -------------------------------------------------------------------------------
 
-def _poang(insats: Insats, profil: Profile) -> tuple[float, list[str]]:
-    """A score and the human reasons behind it. 0 means: not relevant for this profile."""
-    skal: list[str] = []
+def _poang(insats: Insats, profil: Profile) -> tuple[float, list[tuple[str, str]]]:
+    """A score and the human reasons behind it, each (normal, lättläst sentence). 0 means: not
+    relevant for this profile."""
+    skal: list[tuple[str, str]] = []
     score = 0.0
     matchade = []
     for i, amne in enumerate(profil.amnen):
@@ -272,17 +301,16 @@ def _poang(insats: Insats, profil: Profile) -> tuple[float, list[str]]:
     if profil.amnen and not matchade:
         return 0.0, []
     if matchade:
-        skal.append("den handlar om " + " och ".join(matchade))
+        amnen = " och ".join(matchade)
+        skal.append((f"den handlar om {amnen}", f"Stödet handlar om {amnen}."))
 
     roller = set(insats.for_vem)
     if roller & PRIMAR_ROLL[profil.for_vem]:
         score += 2.0
-        if profil.for_vem == "mitt-barn":
-            skal.append("den vänder sig till föräldrar")
-        elif profil.for_vem == "anhorig":
-            skal.append("den vänder sig till anhöriga och närstående")
-        elif profil.for_vem == "familj":
-            skal.append("den vänder sig till par och familjer")
+        # the asker's own role among the insats's roles ("sig" needs no reason of its own)
+        roll = "foralder" if profil.for_vem == "mitt-barn" else profil.for_vem
+        if roll in _ROLL_SKAL:
+            skal.append(_ROLL_SKAL[roll])
     elif roller & SEKUNDAR_ROLL[profil.for_vem]:
         score += 0.5
         skal.append(_roll_skal(roller & SEKUNDAR_ROLL[profil.for_vem], profil.for_vem))
@@ -292,27 +320,30 @@ def _poang(insats: Insats, profil: Profile) -> tuple[float, list[str]]:
     spans, _ = _deltagare(insats, profil)
     if insats.villkor.alder.angivet and span_status(insats.villkor.alder, spans) == UPPFYLLT:
         score += 1.0
-        skal.append(f"den är till för åldern {insats.villkor.alder.text()}")
+        skal.append((f"den är till för åldern {insats.villkor.alder.text()}",
+                     f"Stödet är för åldern {insats.villkor.alder.text()}."))
     barn = _barnets_alder(insats, profil)
     if insats.villkor.barn_alder.angivet and span_status(insats.villkor.barn_alder, barn) == UPPFYLLT:
         score += 1.5
-        skal.append(f"den gäller barn {insats.villkor.barn_alder.text()}")
+        skal.append((f"den gäller barn {insats.villkor.barn_alder.text()}",
+                     f"Stödet är för barn {insats.villkor.barn_alder.text()}."))
     if profil.anonym:
         if insats.anonym_mojlig:
             score += 1.0
-            skal.append("du kan vara anonym")
+            skal.append(("du kan vara anonym", "Du behöver inte säga vem du är."))
         else:
             score -= 1.0
     if profil.format:
         if profil.format in insats.format:
             score += 1.0
-            skal.append("den finns " + ("i grupp" if profil.format == "grupp" else "enskilt"))
+            skal.append(("den finns i grupp", "Stödet finns i en grupp.") if profil.format == "grupp"
+                        else ("den finns enskilt", "Du kan få stödet utan en grupp."))
         else:
             score -= 0.5
     if profil.sprak:
         if any(profil.sprak.lower() in s.lower() for s in insats.sprak):
             score += 1.0
-            skal.append(f"den finns på {profil.sprak}")
+            skal.append((f"den finns på {profil.sprak}", f"Stödet finns på {profil.sprak}."))
     if profil.for_vem == "mitt-barn" and insats.kategori == "foraldraprogram" and "foraldraskap" in profil.amnen:
         score += 0.5
     if profil.relevans:
@@ -325,24 +356,38 @@ def _poang(insats: Insats, profil: Profile) -> tuple[float, list[str]]:
 RELEVANCE_WEIGHT = 2.0
 
 
-def _roll_skal(roller: set, asker: str) -> str:
+# Whom an insats is for, as a reason (normal, lättläst), by the insats's role (vocabulary.FOR_VEM).
+_ROLL_SKAL = {
+    "foralder": ("den vänder sig till föräldrar", "Stödet är för föräldrar."),
+    "anhorig": ("den vänder sig till anhöriga och närstående", "Stödet är för anhöriga och närstående."),
+    "familj": ("den vänder sig till par och familjer", "Stödet är för par och familjer."),
+}
+
+
+def _roll_skal(roller: set, asker: str) -> tuple[str, str]:
     if "barn-ung" in roller and asker == "mitt-barn":
-        return "den ger stöd direkt till ditt barn"
+        return "den ger stöd direkt till ditt barn", "Stödet är för ditt barn."
     if "anhorig" in roller:
-        return "den vänder sig till anhöriga och närstående"
+        return _ROLL_SKAL["anhorig"]
     if "familj" in roller:
-        return "den vänder sig till par och familjer"
+        return _ROLL_SKAL["familj"]
     if "foralder" in roller:
-        return "den vänder sig till föräldrar"
+        return _ROLL_SKAL["foralder"]
     if asker == "anhorig":
-        return "den kan ge stöd till den du är orolig för"
-    return "den kan passa dig"
+        return "den kan ge stöd till den du är orolig för", "Stödet kan hjälpa den du är orolig för."
+    return "den kan passa dig", "Stödet kan passa dig."
 
 
-def _varfor(skal: list[str]) -> str:
+def _varfor(skal: list[tuple[str, str]]) -> str:
     if not skal:
         return "Den kan passa det du beskriver."
-    return "Den passar eftersom " + ", ".join(skal[:-1]) + (" och " if len(skal) > 1 else "") + skal[-1] + "."
+    delar = [normal for normal, _latt in skal]
+    return "Den passar eftersom " + ", ".join(delar[:-1]) + (" och " if len(delar) > 1 else "") + delar[-1] + "."
+
+
+def _varfor_lattlast(skal: list[tuple[str, str]]) -> str:
+    """The same reasons in easy-to-read Swedish: one reason, one sentence."""
+    return " ".join(latt for _normal, latt in skal) if skal else "Stödet kan passa dig."
 
 
 MIN_FORSLAG = 3
@@ -369,7 +414,8 @@ def _narliggande(kommun, profil: Profile, seen: set) -> list:
         if fel or _age_unknown(insats, wider):
             continue   # an extra is shown only when we know its age limits fit
         okanda = sum(1 for s in statuses if s.status == OKANT)
-        skal.insert(0, f"det ligger nära det du beskrev ({v.amne_etikett(profil.amnen[0]).lower()})")
+        nara = v.amne_etikett(profil.amnen[0]).lower()
+        skal.insert(0, (f"det ligger nära det du beskrev ({nara})", f"Stödet liknar det du frågar om: {nara}."))
         extra.append((score - 0.05 * okanda, insats.namn, insats, skal, statuses))
     extra.sort(key=lambda k: (-k[0], k[1]))
     return extra
@@ -401,7 +447,8 @@ def route(profil: Profile, catalogue: Optional[Catalogue] = None, nearby: bool =
             continue
         statuses, fel = _pruva_villkor(insats, kommun, profil)
         if fel:
-            resultat.villkor_ej_uppfyllda.append(EjUppfylld(insats, "; ".join(fel)))
+            resultat.villkor_ej_uppfyllda.append(EjUppfylld(insats, "; ".join(f for f, _l in fel),
+                                                            " ".join(latt for _f, latt in fel)))
             continue
         okanda = sum(1 for s in statuses if s.status == OKANT)
         kandidater.append((score - 0.05 * okanda, insats.namn, insats, skal, statuses))
@@ -414,7 +461,8 @@ def route(profil: Profile, catalogue: Optional[Catalogue] = None, nearby: bool =
     for score, _namn, insats, skal, statuses in kandidater:
         resultat.rekommenderade.append(
             Rekommendation(insats=insats, poang=round(score, 2), varfor=_varfor(skal),
-                           villkor=tuple(statuses), anonymitet=insats.anonymitet)
+                           villkor=tuple(statuses), anonymitet=insats.anonymitet,
+                           varfor_lattlast=_varfor_lattlast(skal))
         )
     return resultat
 

@@ -24,8 +24,14 @@ LABELS = set(v.KATEGORIER.values()) | set(v.FORMAT.values())
 
 
 def pages(kommun: str = LL) -> list[str]:
-    """Every guide and insats page type, and the municipality's start and chat pages."""
+    """Every resident's page type: the list of municipalities, the municipality's start and chat
+    pages, every guide step (and its error), the result, the insats list and pages, the parent
+    programmes (with results and with an error) and the accessibility statement."""
     return [
+        "/", "/tillganglighet", f"/{kommun}/foraldraprogram",
+        f"/{kommun}/foraldraprogram?barn_alder=5&amne=foraldraskap&format=grupp",
+        f"/{kommun}/foraldraprogram?barn_alder=5&amne=foraldraskap&sprak=Arabiska",
+        f"/{kommun}/foraldraprogram?barn_alder=tre&amne=foraldraskap", f"/{kommun}/insatser?alder=tre",
         f"/{kommun}/", f"/{kommun}/chatt", f"/{kommun}/guide", f"/{kommun}/guide?for=familj&steg=2",
         f"/{kommun}/guide?for=sig&alder=30&steg=3", f"/{kommun}/guide?for=sig&alder=13&amne=beroende&steg=4",
         f"/{kommun}/guide?for=sig&alder=500&steg=3",
@@ -147,6 +153,46 @@ def test_without_a_lattlast_summary_the_normal_one_is_shown():
     assert plain(other.innehall) in easy and "Lättläst är på." in easy
 
 
+@pytest.mark.parametrize("url,normal_message,easy_message", [
+    (f"/{LL}/guide?for=sig&alder=500&steg=3", "Ålder 500 går inte att använda.", "Ålder 500 år går inte."),
+    (f"/{LL}/guide?for=sig&alder=tre&steg=3", "Skriv åldern med siffror, till exempel 16.", "Skriv åldern med siffror."),
+    (f"/{LL}/guide?for=nagon&steg=2", "Välj vem hjälpen gäller.", "Välj vem som behöver stöd."),
+    (f"/{LL}/guide/resultat?for=sig&alder=30", "Välj minst ett ämne.", "Välj ett ämne. Du kan välja flera."),
+    (f"/{LL}/guide/resultat?for=sig&alder=30&amne=beroende&format=x", "Välj grupp, enskilt", "Välj grupp, bara jag"),
+    (f"/{LL}/insatser?alder=tre", "Skriv åldern med siffror, mellan", "Åldern ska vara från 0 till"),
+    (f"/{LL}/foraldraprogram?barn_alder=5&amne=x", "Välj vad det gäller i listan.", "Välj i listan vad det handlar om."),
+])
+def test_error_messages_are_in_lattlast(client, url, normal_message, easy_message):
+    normal, easy = client.get(url), client.get(on(url))
+    assert normal.status_code == easy.status_code == 400
+    box = lambda resp: text_of(resp).split('id="fel">')[1].split("</div>")[0]  # noqa: E731
+    assert normal_message in box(normal) and easy_message not in box(normal)
+    assert easy_message in box(easy) and normal_message not in box(easy)
+
+
+def test_the_result_gives_each_reason_villkor_and_misfit_in_lattlast(client):
+    from insatskatalog.routing import Profile, route
+
+    url = f"/{LL}/guide/resultat?for=sig&alder=70&amne=beroende"
+    res = route(Profile(kommun=LL, for_vem="sig", alder=70, amnen=("beroende",)), default_catalogue())
+    assert res.rekommenderade and res.villkor_ej_uppfyllda
+    normal, easy = shown(client, url), shown(client, on(url))
+    for rek in res.rekommenderade:
+        assert plain(rek.varfor_lattlast) in easy and plain(rek.varfor) not in easy
+        assert plain(rek.varfor) in normal and plain(rek.varfor_lattlast) not in normal
+        for s in rek.villkor:
+            assert plain(s.visa(lattlast=True)) in easy
+    for e in res.villkor_ej_uppfyllda:
+        assert plain(e.skal_lattlast) in easy and plain(e.skal) not in easy
+
+
+def test_the_parent_programmes_show_the_easy_reasons(client):
+    url = f"/{LL}/foraldraprogram?barn_alder=5&amne=foraldraskap&format=grupp"
+    easy = shown(client, on(url))
+    assert "Stödet handlar om föräldraskap." in easy and "Den passar eftersom" not in easy
+    assert "Den passar eftersom" in shown(client, url)
+
+
 def test_the_guide_keeps_the_switch_through_its_steps(client):
     step2 = shown(client, f"/{LL}/guide?for=sig&steg=2&lattlast=1")
     assert '<input type="hidden" name="lattlast" value="1">' in step2
@@ -173,7 +219,7 @@ def test_the_widget_gets_the_lattlast_right_to_apply_and_contact_line(client):
     kommun = default_catalogue().kommun(LL)
     assert data["lattlast"]["rattAttAnsoka"]["mer"] == ratt_att_ansoka(kommun, lattlast=True)
     assert "11 kap. 1 §" in data["lattlast"]["rattAttAnsoka"]["kort"]
-    assert data["lattlast"]["kontaktKort"] == "Här finns inga kontaktuppgifter till socialtjänsten än. Ring kommunens växel."
+    assert data["lattlast"]["kontaktKort"] == "Kontaktuppgifter till socialtjänsten saknas här. Ring kommunens växel."
     assert data["kontaktKort"] == "Socialtjänstens kontaktuppgifter saknas här ännu. Fråga kommunens växel."
 
 
