@@ -23,12 +23,17 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from web_testkit import STACK_CASES, FakeRasa, closed_port, main_kommun
 
+from insatskatalog.rights import ratt_att_ansoka_kort
+from web.helpers import STATISTIK_MENING
+from web.lattlast import STATISTIK_LATTLAST
+
 # Screenshots for a person to look at (build/ is git-ignored).
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 
 K = main_kommun()
 CARD = {
     "id": None, "namn": None, "varfor": "Den passar eftersom den handlar om alkohol och droger.",
+    "varfor_lattlast": "Stödet handlar om alkohol och droger.",
     "villkor": [{"text": "Barnets ålder: 13–20 år", "status": "uppfyllt"},
                 {"text": "Folkbokförd i kommunen", "status": "okant"}],
     "anonymitet": "Du kan vara anonym.", "kontakt": "Kontakt: kontakta kommunens socialtjänst.", "url": None,
@@ -44,7 +49,8 @@ def recommended_insatser(n=3):
 
 
 def card_for(insats, **extra):
-    return dict(CARD, id=insats.id, namn=insats.namn, url=f"/{insats.kommun}/insatser/{insats.slug}", **extra)
+    return dict(CARD, id=insats.id, namn=insats.namn, url=f"/{insats.kommun}/insatser/{insats.slug}",
+                lattlast=insats.sammanfattning(lattlast=True), **extra)
 
 
 RATT_KORT = "Du har alltid rätt att ansöka om stöd hos socialtjänsten."
@@ -257,6 +263,37 @@ def recommend(driver, field):
     return driver.find_elements(By.CSS_SELECTOR, ".ig-card")
 
 
+# The widget's header and footer texts per mode (web/static/widget.js TEXT; the contact line from /api/kommun).
+WIDGET_TEXTS = {
+    "vanlig": {"akut": "Akut fara? Ring 112", "titel": "Chatta anonymt", "etikett": "Skriv ditt meddelande",
+               "kontakt": "Socialtjänstens kontaktuppgifter saknas här ännu. Fråga kommunens växel."},
+    "lättläst": {"akut": "I fara? Ring 112", "titel": "Chatta utan namn", "etikett": "Skriv här",
+                 "kontakt": "Kontaktuppgifter till socialtjänsten saknas här. Ring kommunens växel."},
+}
+
+
+def lattlast_switch(driver):
+    return driver.find_element(By.CSS_SELECTOR, ".ig-lattlast")
+
+
+def open_chat(driver, host, web, where, mode="vanlig"):
+    """The open chat on the municipality's page (the widget's switch pressed for lättläst) or our
+    chat page (?lattlast=1 for lättläst), with the contact line loaded; returns the input."""
+    if where == "kommunens sida":
+        field = open_widget(driver, f"{host.url}/kommun.html")
+        if mode == "lättläst":
+            lattlast_switch(driver).click()
+            field.click()
+    else:
+        driver.get(f"{web.url}/{K}/chatt" + ("?lattlast=1" if mode == "lättläst" else ""))
+        field = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".ig-input"))[0]
+        field.click()
+    wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, ".ig-kontakt").text == WIDGET_TEXTS[mode]["kontakt"],
+         message="the contact line did not load")
+    assert lattlast_switch(driver).get_attribute("aria-pressed") == ("true" if mode == "lättläst" else "false")
+    return field
+
+
 # -- widget on a municipality's page -------------------------------------------------------
 
 def test_widget_on_another_sites_page_shows_replies_choices_and_cards(driver, host, web, rasa):
@@ -363,6 +400,93 @@ def test_an_old_reply_without_the_new_fields_still_shows_text_and_cards(driver, 
     assert order == ["ig-msg ig-bot", "ig-card", "ig-msg ig-bot"]  # as they came
 
 
+# -- lättläst (issue 13.6) -------------------------------------------------------------------
+
+# Mellerud: every insats has its lättläst summary (tests/catalogue/test_lattlast_field.py).
+MELLERUD_INSATS = default_catalogue().kommun("mellerud").insatser[0].slug
+RESULTAT_LL = "/mellerud/guide/resultat?for=sig&alder=16&amne=beroende"
+
+
+def widget_text(driver, css) -> str:
+    return driver.find_element(By.CSS_SELECTOR, css).text
+
+
+def test_the_lattlast_switch_works_by_keyboard(driver, host):
+    """A toggle button beside the input's label (aria-pressed), reached by Shift+Tab from the
+    input, Space and Enter switch it; the fixed texts, the cards' summaries and reasons and the
+    right to apply change in place, focus stays on the switch, and the live region does not read
+    the whole conversation again."""
+    field = open_widget(driver, f"{host.url}/kommun.html")
+    wait(driver, lambda d: widget_text(d, ".ig-kontakt") == WIDGET_TEXTS["vanlig"]["kontakt"])
+    recommend(driver, field)
+    switch = lattlast_switch(driver)
+    assert switch.tag_name == "button" and switch.text == "Lättläst" and switch.get_attribute("type") == "button"
+    assert switch.get_attribute("aria-pressed") == "false"
+    assert not driver.find_elements(By.CSS_SELECTOR, ".ig-kort-sammanfattning")
+    assert active(driver) == field
+    field.send_keys(Keys.SHIFT, Keys.TAB)
+    assert active(driver) == switch, "Shift+Tab from the input does not reach the switch"
+
+    active(driver).send_keys(Keys.SPACE)
+    assert switch.get_attribute("aria-pressed") == "true" and active(driver) == switch
+    texts = WIDGET_TEXTS["lättläst"]
+    assert widget_text(driver, ".ig-title") == texts["titel"] and widget_text(driver, ".ig-akut") == texts["akut"]
+    assert widget_text(driver, ".ig-label") == texts["etikett"]
+    assert widget_text(driver, ".ig-kontakt") == texts["kontakt"]
+    note = widget_text(driver, ".ig-note")
+    assert STATISTIK_LATTLAST in note and STATISTIK_MENING not in note and "Det du skriver sparas inte." in note
+    insatser = recommended_insatser()
+    cards = driver.find_elements(By.CSS_SELECTOR, ".ig-card")
+    for card, insats in zip(cards, insatser):
+        assert card.find_element(By.CSS_SELECTOR, ".ig-kort-sammanfattning").text == insats.sammanfattning(lattlast=True)
+        assert card.find_element(By.CSS_SELECTOR, ".ig-why").text == CARD["varfor_lattlast"]
+        assert "stämmer" in card.text and "verksamheten kollar det" in card.text and "kontrolleras" not in card.text
+    ratt = driver.find_elements(By.CSS_SELECTOR, ".ig-ratt > .ig-text")[-1]
+    assert ratt.text == ratt_att_ansoka_kort(lattlast=True)
+    log = driver.find_element(By.CSS_SELECTOR, ".ig-log")
+    wait(driver, lambda d: log.get_attribute("aria-live") == "polite", message="the live region stayed off")
+
+    # a new reply while it is on comes in lättläst
+    field.click()
+    recommend(driver, field)
+    newest = driver.find_elements(By.CSS_SELECTOR, ".ig-svar")[-1]
+    assert newest.find_element(By.CSS_SELECTOR, ".ig-kort-sammanfattning").is_displayed()
+    assert newest.find_element(By.CSS_SELECTOR, ".ig-ratt > .ig-text").text == ratt_att_ansoka_kort(lattlast=True)
+
+    # Enter switches it back: the normal texts, no summaries
+    field.send_keys(Keys.SHIFT, Keys.TAB)
+    active(driver).send_keys(Keys.ENTER)
+    assert switch.get_attribute("aria-pressed") == "false" and active(driver) == switch
+    assert widget_text(driver, ".ig-title") == WIDGET_TEXTS["vanlig"]["titel"]
+    assert widget_text(driver, ".ig-akut") == WIDGET_TEXTS["vanlig"]["akut"]
+    assert STATISTIK_MENING in widget_text(driver, ".ig-note")
+    assert not driver.find_elements(By.CSS_SELECTOR, ".ig-kort-sammanfattning")
+    assert driver.find_element(By.CSS_SELECTOR, ".ig-why").text == CARD["varfor"]
+    assert driver.find_elements(By.CSS_SELECTOR, ".ig-ratt > .ig-text")[-1].text == RATT_KORT
+    # nothing remembered: not in the browser's storage, and a new page starts in normal text
+    stored = driver.execute_script("var o = {}; for (var i = 0; i < sessionStorage.length; i++) {"
+                                   " o[sessionStorage.key(i)] = 1; } for (var j = 0; j < localStorage.length; j++) {"
+                                   " o[localStorage.key(j)] = 1; } return Object.keys(o);")
+    assert stored == [f"insatsguiden-samtal-{K}"], stored
+    lattlast_switch(driver).click()
+    open_widget(driver, f"{host.url}/kommun.html")
+    assert lattlast_switch(driver).get_attribute("aria-pressed") == "false"
+    assert driver.execute_script("return document.cookie") == ""
+
+
+@pytest.mark.parametrize("mode", list(WIDGET_TEXTS))
+def test_the_widget_says_the_same_statistics_sentence_as_the_page(driver, web, mode):
+    """Issue 13.5 and 13.6: on our chat page the widget's note and the page's footer say the same
+    true sentence about the anonymous statistics, in normal text and in lättläst."""
+    sentence = STATISTIK_LATTLAST if mode == "lättläst" else STATISTIK_MENING
+    driver.get(f"{web.url}/{K}/chatt" + ("?lattlast=1" if mode == "lättläst" else ""))
+    note = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".ig-note"))[0]
+    footer = driver.find_element(By.CSS_SELECTOR, ".om-statistik")
+    assert sentence in note.text and sentence in footer.text
+    other = STATISTIK_MENING if mode == "lättläst" else STATISTIK_LATTLAST
+    assert other not in note.text and other not in footer.text
+
+
 def first_card_visible(driver) -> tuple[bool, dict]:
     reply = driver.find_elements(By.CSS_SELECTOR, ".ig-svar")[-1]
     card = reply.find_element(By.CSS_SELECTOR, ".ig-card")
@@ -406,22 +530,18 @@ def test_a_new_reply_is_shown_from_its_start_on_the_chat_page(driver, web):
     assert 0 <= r["top"] and r["bottom"] <= r["vh"], "the input left the screen"
 
 
+@pytest.mark.parametrize("mode", list(WIDGET_TEXTS))
 @pytest.mark.parametrize("where", ["kommunens sida", "chattsidan"])
-def test_at_320_x_568_the_open_chat_is_the_whole_screen(driver, host, web, where):
+def test_at_320_x_568_the_open_chat_is_the_whole_screen(driver, host, web, where, mode):
     """Issue 13.3 and 13.4: full screen, the conversation >= 60 % of the height, the input, a
-    visible close button, and 112, the guide and the municipality's contact always in view."""
+    visible close button, and 112, the guide and the municipality's contact always in view; in
+    lättläst too (issue 13.6), whose header and footer texts must stay as short."""
     emulate(driver, 320, 568)
+    shot = f"320-{'widget' if where == 'kommunens sida' else 'chattsidan'}{'-lattlast' if mode == 'lättläst' else ''}"
     try:
-        if where == "kommunens sida":
-            field = open_widget(driver, f"{host.url}/kommun.html")
-        else:
-            driver.get(f"{web.url}/{K}/chatt")
-            field = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".ig-input"))[0]
-            field.click()
-        wait(driver, lambda d: "kontaktuppgifter saknas" in d.find_element(By.CSS_SELECTOR, ".ig-kontakt").text,
-             message="the contact line did not load")
+        field = open_chat(driver, host, web, where, mode)
         recommend(driver, field)
-        screenshot(driver, f"320-{'widget' if where == 'kommunens sida' else 'chattsidan'}-svar")
+        screenshot(driver, f"{shot}-svar")
         panel = driver.find_element(By.CSS_SELECTOR, ".ig-panel")
         p = rect(driver, panel)
         assert abs(p["top"]) <= 1 and abs(p["left"]) <= 1 and p["width"] >= 319 and p["height"] >= 567, p
@@ -433,40 +553,42 @@ def test_at_320_x_568_the_open_chat_is_the_whole_screen(driver, host, web, where
         akut = driver.find_element(By.CSS_SELECTOR, ".ig-akut")
         guide = driver.find_element(By.CSS_SELECTOR, ".ig-foot-guide a")
         contact = driver.find_element(By.CSS_SELECTOR, ".ig-kontakt")
-        visible = [field, driver.find_element(By.CSS_SELECTOR, ".ig-send"), akut, guide, contact]
+        visible = [field, driver.find_element(By.CSS_SELECTOR, ".ig-send"), akut, guide, contact, lattlast_switch(driver)]
         if where == "kommunens sida":
             close = driver.find_element(By.CSS_SELECTOR, ".ig-close")
             assert close.text.endswith("Stäng") and close.get_attribute("aria-label") == "Stäng chatten"
             visible.append(close)
         for e in visible:
             assert in_first_screen(driver, e), (e.get_attribute("class") or e.text, rect(driver, e))
-        assert akut.text == "Akut fara? Ring 112"
+        assert akut.text == WIDGET_TEXTS[mode]["akut"]
         assert guide.get_attribute("href").endswith(f"/{K}/guide")
-        assert contact.text == "Socialtjänstens kontaktuppgifter saknas här ännu. Fråga kommunens växel."
+        assert contact.text == WIDGET_TEXTS[mode]["kontakt"]
         assert driver.execute_script("return document.documentElement.scrollWidth") <= 320
 
         # The on-screen keyboard takes the lower half: the visual viewport shrinks, the input stays in it.
         emulate(driver, 320, 300)
         wait(driver, lambda d: rect(d, field)["bottom"] <= 300, message="the input is under the keyboard")
         assert in_first_screen(driver, akut) and in_first_screen(driver, field)
-        screenshot(driver, f"320-{'widget' if where == 'kommunens sida' else 'chattsidan'}-tangentbord")
+        screenshot(driver, f"{shot}-tangentbord")
     finally:
         stop_emulation(driver)
 
 
+@pytest.mark.parametrize("lattlast", [False, True], ids=["vanlig", "lattlast"])
 @pytest.mark.parametrize("name,path", [
     ("startsida", "/"), ("kommunens-startsida", f"/{K}/"), ("chattsidan", f"/{K}/chatt"),
-    ("guide", f"/{K}/guide"), ("insats", None)])
-def test_112_is_on_the_first_screen_at_320_px(driver, web, name, path):
+    ("guide", f"/{K}/guide"), ("insats", None), ("foraldraprogram", f"/{K}/foraldraprogram")])
+def test_112_is_on_the_first_screen_at_320_px(driver, web, name, path, lattlast):
     emulate(driver, 320, 568)
     try:
-        driver.get(web.url + (path or f"/{K}/insatser/{first_insats().slug}"))
+        url = web.url + (path or f"/{K}/insatser/{first_insats().slug}")
+        driver.get(url + ("?lattlast=1" if lattlast else ""))
         wait(driver, lambda d: d.execute_script("return document.readyState") == "complete")
         assert driver.execute_script("return window.scrollY") == 0
         found = [e for e in driver.find_elements(By.XPATH, "//*[contains(text(), '112')]") if in_first_screen(driver, e)]
         assert found, f"{name}: no 112 on the first screen"
-        assert any("Akut fara? Ring 112" in e.text for e in found)
-        screenshot(driver, f"320-{name}")
+        assert any(("Är någon i fara? Ring 112." if lattlast else "Akut fara? Ring 112") in e.text for e in found)
+        screenshot(driver, f"320-{'lattlast-' if lattlast else ''}{name}")
     finally:
         stop_emulation(driver)
 
@@ -492,9 +614,16 @@ def test_screenshots_at_1280_px(driver, web, host):
         screenshot(driver, "1280-widget-svar")
         driver.find_elements(By.CSS_SELECTOR, ".ig-lasmer")[-1].click()
         screenshot(driver, "1280-widget-las-mer")
+        lattlast_switch(driver).click()
+        screenshot(driver, "1280-widget-lattlast-svar")
+        for name, path in (("kommunens-startsida", "/mellerud/"), ("resultat", RESULTAT_LL),
+                           ("insats", f"/mellerud/insatser/{MELLERUD_INSATS}"), ("tillganglighet", "/tillganglighet")):
+            driver.get(f"{web.url}{path}{'&' if '?' in path else '?'}lattlast=1")
+            wait(driver, lambda d: d.execute_script("return document.readyState") == "complete")
+            screenshot(driver, f"1280-lattlast-{name}")
     finally:
         stop_emulation(driver)
-    assert len(list(SCREENSHOTS.glob("1280-*.png"))) >= 6
+    assert len(list(SCREENSHOTS.glob("1280-*.png"))) >= 11
 
 
 def test_bot_text_is_rendered_as_text_never_as_html(driver, host):
@@ -522,10 +651,13 @@ def test_keyboard_only(driver, host):
     active(driver).send_keys("min son röker på", Keys.ENTER)
     wait(driver, lambda d: driver.find_elements(By.CSS_SELECTOR, ".ig-choice"), message="no reply")
     assert active(driver).get_attribute("class") == "ig-input"  # focus stays where the resident types
-    # Tab order inside the panel: input, send, guide link; Shift+Tab back up reaches the choices.
+    # Tab order inside the panel: input, send, guide link; Shift+Tab back up reaches the lättläst
+    # switch beside the input's label, then the choices.
     active(driver).send_keys(Keys.TAB)
     assert active(driver).get_attribute("class") == "ig-send"
     active(driver).send_keys(Keys.SHIFT, Keys.TAB)
+    active(driver).send_keys(Keys.SHIFT, Keys.TAB)
+    assert active(driver).get_attribute("class") == "ig-lattlast"
     active(driver).send_keys(Keys.SHIFT, Keys.TAB)
     assert active(driver).text == "Mig själv"
     active(driver).send_keys(Keys.SHIFT, Keys.TAB)
@@ -595,14 +727,21 @@ def page_paths():
         "föräldraprogram": f"/{K}/foraldraprogram?barn_alder=5&amne=foraldraskap&format=grupp",
         "tillgänglighet": "/tillganglighet",
         "404": f"/{K}/insatser/finns-inte",
+        "insats med lättläst text": f"/mellerud/insatser/{MELLERUD_INSATS}",
+        "resultat med lättläst text": RESULTAT_LL,
+        "föräldraprogram fel": f"/{K}/foraldraprogram?barn_alder=tre",
     }
 
 
+@pytest.mark.parametrize("lattlast", [False, True], ids=["vanlig", "lattlast"])
 @pytest.mark.parametrize("name", list(page_paths()))
-def test_axe_pages(driver, web, name):
-    driver.get(web.url + page_paths()[name])
+def test_axe_pages(driver, web, name, lattlast):
+    path = page_paths()[name]
+    driver.get(web.url + path + (("&" if "?" in path else "?") + "lattlast=1" if lattlast else ""))
     wait(driver, lambda d: d.execute_script("return document.readyState") == "complete")
-    assert_accessible(driver, name)
+    if lattlast and name != "404":
+        assert "Lättläst är på." in driver.find_element(By.TAG_NAME, "body").text, name
+    assert_accessible(driver, name + (" (lättläst)" if lattlast else ""))
 
 
 def test_axe_chat_page_with_a_conversation(driver, web):
@@ -614,12 +753,13 @@ def test_axe_chat_page_with_a_conversation(driver, web):
     assert_accessible(driver, "chattsidan med rätten att ansöka utfälld")
 
 
-def test_axe_full_screen_widget_at_320_px(driver, host):
+@pytest.mark.parametrize("mode", list(WIDGET_TEXTS))
+def test_axe_full_screen_widget_at_320_px(driver, host, web, mode):
     emulate(driver, 320, 568)
     try:
-        field = open_widget(driver, f"{host.url}/kommun.html")
+        field = open_chat(driver, host, web, "kommunens sida", mode)
         recommend(driver, field)
-        assert_accessible(driver, "widgeten i helskärm, 320 px")
+        assert_accessible(driver, f"widgeten i helskärm, 320 px ({mode})")
     finally:
         stop_emulation(driver)
 

@@ -11,6 +11,14 @@
  * Security: everything the bot or the resident wrote is rendered with textContent, never as
  * HTML; links from the bot's cards are accepted only as our own /<kommun>/insatser/<slug> paths.
  *
+ * Lättläst (issue 13.6): the "Lättläst" button above the input (aria-pressed) switches the widget's
+ * own fixed texts (TEXT below), each card's summary (the card's `lattlast`, the catalogue's
+ * innehall_lattlast or else its innehall) and reason (`varfor_lattlast`, when the bot sends it)
+ * and the right to apply (/api/kommun's `lattlast`) to easy-to-read Swedish. What the bot writes
+ * in its messages stays as it is. The choice lives only in this page's memory (a variable): it
+ * is not stored, so a new page starts in normal text, or in lättläst when the snippet says
+ * data-lattlast="1" (our chat page with ?lattlast=1).
+ *
  * A recommending reply (issue 13) carries custom = {insatser: [cards], sammanfattning, ersatter:
  * [texts], ratt_att_ansoka: {kort, mer}}: the widget shows the summary and one card per insats,
  * and leaves out the reply's text messages listed in `ersatter` (the same content as text, for
@@ -35,9 +43,58 @@
   var KLIENT_TIMEOUT_MS = 25000;
   var MAX_TECKEN = 1000;
 
-  var info = { namn: "", guide: base + "/" + encodeURIComponent(kommun) + "/guide", kontakt: "", kontaktKort: "" };
-  // Said on every page of Insatsguiden too (web/helpers.py OM_STATISTIK, issue 13.5).
+  var info = { namn: "", guide: base + "/" + encodeURIComponent(kommun) + "/guide", kontakt: "", kontaktKort: "",
+    latt: null };
+  // Said on every page of Insatsguiden too (web/helpers.py OM_STATISTIK and, in lättläst,
+  // web/lattlast.py STATISTIK_LATTLAST; issue 13.5 and 13.6).
   var STATISTIK_MENING = "Kommunen ser bara anonym statistik över vilka ämnen som tas upp, per vecka.";
+  var STATISTIK_LATTLAST = "Kommunen ser bara hur ofta olika ämnen tas upp varje vecka. Kommunen ser inte vem du är.";
+
+  // The widget's fixed texts: [normal, lättläst]. Short sentences, common words, one idea per
+  // sentence. The header's and the footer's stay short in lättläst too: at 320 x 568 px the
+  // conversation must keep 60 % of the height (tests/web/test_browser.py).
+  var TEXT = {
+    titel: ["Chatta anonymt", "Chatta utan namn"],
+    akut: ["Akut fara? Ring 112", "I fara? Ring 112"],
+    note: ["Chatten är anonym. Skriv inte ditt namn, personnummer eller annat som visar vem du är. " +
+           "Ingen personal läser chatten medan du skriver. Det du skriver sparas inte. " + STATISTIK_MENING,
+           "Du behöver inte säga vem du är. Skriv inte ditt namn eller ditt personnummer. " +
+           "Ingen människa läser chatten när du skriver. Det du skriver sparas inte. " + STATISTIK_LATTLAST],
+    hej: ["Hej! Skriv med egna ord vad du vill ha stöd med, till exempel ”min son röker på” eller ”jag har skulder”.",
+          "Hej! Skriv vad du vill ha stöd med. Använd dina egna ord. Du kan till exempel skriva ”min son röker på”."],
+    etikett: ["Skriv ditt meddelande", "Skriv här"],
+    guideFraga: ["Hellre klicka dig fram? ", "Vill du hellre klicka? "],
+    kontaktSaknas: ["Kontakt: kommunens socialtjänst.", "Kontakta kommunens socialtjänst."],
+    villkor: ["Villkor:", "Det här gäller:"],
+    uppfyllt: ["uppfyllt", "stämmer"],
+    ej_uppfyllt: ["inte uppfyllt", "stämmer inte"],
+    okant: ["kontrolleras av verksamheten", "verksamheten kollar det"],
+    svarsalternativ: ["Svarsalternativ", "Svar att välja"],
+    ingetSvar: ["Jag har inget svar just nu. Försök skriva på ett annat sätt.",
+                "Jag har inget svar just nu. Skriv på ett annat sätt."],
+    fel: ["Chatten fungerar inte just nu. Använd guiden i stället, eller kontakta kommunens socialtjänst.",
+          "Chatten fungerar inte just nu. Använd guiden i stället. Du kan också kontakta kommunens socialtjänst."],
+    natfel: ["Chatten går inte att nå just nu. Använd guiden i stället, eller kontakta kommunens socialtjänst.",
+             "Chatten går inte att nå just nu. Använd guiden i stället. Du kan också kontakta kommunens socialtjänst."],
+    fara: ["Om någon är i fara just nu: ring 112.", "Är någon i fara just nu? Ring 112."],
+    tomt: ["Skriv något först.", "Skriv något först."],
+    forLangt: ["Meddelandet är för långt. Skriv högst {n} tecken.", "Texten är för lång. Skriv högst {n} tecken."]
+  };
+  var lattlast = script.getAttribute("data-lattlast") === "1";  // page memory only
+  function t(key) { return TEXT[key][lattlast ? 1 : 0]; }
+  // A node whose text follows the switch: its text is TEXT[key].
+  function fixed(node, key) {
+    node.setAttribute("data-ig-t", key);
+    node.textContent = t(key);
+    return node;
+  }
+  // A node with a text from the bot or the API in both forms (either may be missing: then the other).
+  function both(node, normal, latt) {
+    node.igText = [normal || latt || "", latt || normal || ""];
+    node.classList.add("ig-vx");
+    node.textContent = node.igText[lattlast ? 1 : 0];
+    return node;
+  }
   var okandKommun = false;
   var skickar = false;
 
@@ -85,10 +142,10 @@
   // municipality's contact under the input; only the conversation scrolls.
   var head = el("div", "ig-head");
   var headText = el("div", "ig-head-text");
-  var title = el("h2", "ig-title", "Chatta anonymt");
+  var title = fixed(el("h2", "ig-title"), "titel");
   title.id = uid + "-rubrik";
   headText.appendChild(title);
-  headText.appendChild(el("p", "ig-akut", "Akut fara? Ring 112"));
+  headText.appendChild(fixed(el("p", "ig-akut"), "akut"));
   head.appendChild(headText);
   var closeBtn = null;
   if (!mountId) {
@@ -112,9 +169,7 @@
   body.appendChild(log);
 
   // The start note is the conversation's first entry: read once, then it scrolls away.
-  var note = el("p", "ig-note",
-    "Chatten är anonym. Skriv inte ditt namn, personnummer eller annat som visar vem du är. " +
-    "Ingen personal läser chatten medan du skriver. Det du skriver sparas inte. " + STATISTIK_MENING);
+  var note = fixed(el("p", "ig-note"), "note");
   note.id = uid + "-note";
   log.appendChild(note);
 
@@ -125,8 +180,15 @@
 
   var form = el("form", "ig-form");
   form.setAttribute("novalidate", "");
-  var label = el("label", "ig-label", "Skriv ditt meddelande");
+  var label = fixed(el("label", "ig-label"), "etikett");
   label.htmlFor = uid + "-input";
+  // The switch sits beside the input's label: always in view, and reached right before the input.
+  var switchBtn = el("button", "ig-lattlast", "Lättläst");
+  switchBtn.type = "button";
+  switchBtn.setAttribute("aria-pressed", lattlast ? "true" : "false");
+  var labelRow = el("div", "ig-labelrad");
+  labelRow.appendChild(label);
+  labelRow.appendChild(switchBtn);
   var input = el("input", "ig-input");
   input.type = "text";
   input.id = uid + "-input";
@@ -139,25 +201,25 @@
   var row = el("div", "ig-row");
   row.appendChild(input);
   row.appendChild(send);
-  form.appendChild(label);
+  form.appendChild(labelRow);
   form.appendChild(row);
   panel.appendChild(form);
 
   var foot = el("div", "ig-foot");
   var footGuide = el("p", "ig-foot-guide");
-  footGuide.appendChild(document.createTextNode("Hellre klicka dig fram? "));
+  footGuide.appendChild(fixed(el("span"), "guideFraga"));
   var guideLink = el("a", null, "Använd guiden");
   guideLink.href = info.guide;
   footGuide.appendChild(guideLink);
   foot.appendChild(footGuide);
   // Until /api/kommun answers: the plain fact, never an invented number.
-  var contactLine = el("p", "ig-kontakt", "Kontakt: kommunens socialtjänst.");
+  var contactLine = fixed(el("p", "ig-kontakt"), "kontaktSaknas");
   foot.appendChild(contactLine);
   panel.appendChild(foot);
 
   var launcher = null;
   if (!mountId) {
-    launcher = el("button", "ig-launcher", "Chatta anonymt");
+    launcher = fixed(el("button", "ig-launcher"), "titel");
     launcher.type = "button";
     launcher.setAttribute("aria-expanded", "false");
     launcher.setAttribute("aria-controls", panel.id);
@@ -171,7 +233,8 @@
     if (!target) { target = document.body; }
     // Our noscript fallback (if any) stays in place; the panel goes after it.
     target.appendChild(root);
-    addBot("Hej! Skriv med egna ord vad du vill ha stöd med, till exempel ”min son röker på” eller ”jag har skulder”.");
+    var hej = addBot("");
+    fixed(hej.querySelector(".ig-text"), "hej");
   }
 
   // -- the visible viewport ----------------------------------------------------------------------
@@ -277,12 +340,8 @@
     return base + path;
   }
 
-  // Villkor status (catalogue/insatskatalog/routing.py: uppfyllt | ej_uppfyllt | okant) as symbol AND text.
-  var STATUS = {
-    uppfyllt: ["✓", "uppfyllt"],
-    ej_uppfyllt: ["✗", "inte uppfyllt"],
-    okant: ["?", "kontrolleras av verksamheten"]
-  };
+  // Villkor status (catalogue/insatskatalog/routing.py: uppfyllt | ej_uppfyllt | okant) as symbol AND text (TEXT).
+  var SYMBOL = { uppfyllt: "✓", ej_uppfyllt: "✗", okant: "?" };
 
   function labelled(label, text) {
     var p = el("p", "ig-fakta");
@@ -316,20 +375,28 @@
       h.textContent = insats.namn;
     }
     c.appendChild(h);
-    if (insats.varfor) { c.appendChild(el("p", "ig-why", insats.varfor)); }
+    if (isText(insats.varfor)) {
+      c.appendChild(both(el("p", "ig-why"), insats.varfor, isText(insats.varfor_lattlast) ? insats.varfor_lattlast : ""));
+    }
+    if (isText(insats.lattlast)) {
+      // the insats's summary, in the card only while lättläst is on (as on the pages)
+      c.igSammanfattning = el("p", "ig-kort-sammanfattning", insats.lattlast);
+    }
+    var plats = el("div", "ig-sammanfattning-plats");  // where the summary goes
+    c.appendChild(plats);
+    if (lattlast && c.igSammanfattning) { plats.appendChild(c.igSammanfattning); }
     if (Array.isArray(insats.villkor) && insats.villkor.length) {
-      c.appendChild(el("p", "ig-sub", "Villkor:"));
+      c.appendChild(fixed(el("p", "ig-sub"), "villkor"));
       var ul = el("ul", "ig-villkor");
       insats.villkor.forEach(function (v) {
         if (!v || typeof v.text !== "string") { return; }
-        var known = Object.prototype.hasOwnProperty.call(STATUS, v.status);
-        var st = STATUS[known ? v.status : "okant"];
-        var li = el("li", "ig-v-" + (known ? v.status : "okant"));
-        var sym = el("span", "ig-sym", st[0]);
+        var st = Object.prototype.hasOwnProperty.call(SYMBOL, v.status) ? v.status : "okant";
+        var li = el("li", "ig-v-" + st);
+        var sym = el("span", "ig-sym", SYMBOL[st]);
         sym.setAttribute("aria-hidden", "true");
         li.appendChild(sym);
         li.appendChild(document.createTextNode(v.text.replace(/\.\s*$/, "") + " – "));
-        li.appendChild(el("strong", null, st[1]));
+        li.appendChild(fixed(el("strong"), st));
         ul.appendChild(li);
       });
       c.appendChild(ul);
@@ -353,11 +420,14 @@
     return ol.childNodes.length ? ol : null;
   }
 
-  // The right to apply (11 kap. 6 §) as one sentence, with the full paragraph behind "Läs mer".
+  // The right to apply (11 kap. 6 §) as one sentence, with the full paragraph behind "Läs mer";
+  // in lättläst the same rights from /api/kommun (insatskatalog.rights, lattlast=True).
   function rightToApply(ratt) {
-    var m = botMessage(ratt.kort, "ig-ratt");
+    var latt = info.latt && info.latt.rattAttAnsoka && isText(info.latt.rattAttAnsoka.kort) ? info.latt.rattAttAnsoka : {};
+    var m = botMessage("", "ig-ratt");
+    both(m.querySelector(".ig-text"), ratt.kort, latt.kort);
     if (typeof ratt.mer === "string" && ratt.mer) {
-      var more = el("p", "ig-mer", ratt.mer);
+      var more = both(el("p", "ig-mer"), ratt.mer, isText(latt.mer) ? latt.mer : "");
       more.id = uid + "-mer-" + (++idCount);
       more.hidden = true;
       var btn = el("button", "ig-lasmer", "Läs mer");
@@ -385,7 +455,7 @@
   function choices(buttons) {
     var group = el("div", "ig-choices");
     group.setAttribute("role", "group");
-    group.setAttribute("aria-label", "Svarsalternativ");
+    group.setAttribute("aria-label", t("svarsalternativ"));
     buttons.forEach(function (b) {
       if (!b || typeof b.title !== "string") { return; }
       var btn = el("button", "ig-choice", b.title);
@@ -453,7 +523,7 @@
   function render(replies) {
     var group = el("div", "ig-svar");
     if (!Array.isArray(replies) || !replies.length) {
-      group.appendChild(botMessage("Jag har inget svar just nu. Försök skriva på ett annat sätt."));
+      group.appendChild(botMessage(t("ingetSvar")));
       showReply(group);
       return;
     }
@@ -480,7 +550,7 @@
     var choiceGroup = buttons.length ? choices(buttons) : null;
     if (choiceGroup) { group.appendChild(choiceGroup); }
     if (!group.childNodes.length) {
-      group.appendChild(botMessage("Jag har inget svar just nu. Försök skriva på ett annat sätt."));
+      group.appendChild(botMessage(t("ingetSvar")));
     }
     showReply(group);
   }
@@ -509,13 +579,12 @@
     }).then(function (resp) {
       return resp.json().catch(function () { return null; }).then(function (data) {
         if (resp.ok) { render(data); return; }
-        var msg = data && typeof data.fel === "string" ? data.fel :
-          "Chatten fungerar inte just nu. Använd guiden i stället, eller kontakta kommunens socialtjänst.";
+        var msg = data && typeof data.fel === "string" ? data.fel : t("fel");
         addError(msg, data && typeof data.guide === "string" && /^https?:\/\//.test(data.guide) ? data.guide : null);
       });
     }).catch(function () {
-      addError("Chatten går inte att nå just nu. Använd guiden i stället, eller kontakta kommunens socialtjänst. " +
-        (info.kontaktKort ? info.kontaktKort + " " : "") + "Om någon är i fara just nu: ring 112.");
+      var kort = lattlast && info.latt && isText(info.latt.kontaktKort) ? info.latt.kontaktKort : info.kontaktKort;
+      addError(t("natfel") + " " + (kort ? kort + " " : "") + t("fara"));
     }).then(function () {
       if (timer) { clearTimeout(timer); }
       busy(false);
@@ -526,12 +595,12 @@
     ev.preventDefault();
     var text = input.value.trim();
     if (!text) {
-      status.textContent = "Skriv något först.";
+      status.textContent = t("tomt");
       input.focus();
       return;
     }
     if (text.length > MAX_TECKEN) {
-      status.textContent = "Meddelandet är för långt. Skriv högst " + MAX_TECKEN + " tecken.";
+      status.textContent = t("forLangt").replace("{n}", String(MAX_TECKEN));
       return;
     }
     if (skickar) { return; }
@@ -559,9 +628,13 @@
         if (typeof data.guide === "string" && /^https?:\/\//.test(data.guide)) { info.guide = data.guide; }
         info.kontakt = typeof data.kontakt === "string" ? data.kontakt : "";
         info.kontaktKort = typeof data.kontaktKort === "string" ? data.kontaktKort : "";
+        info.latt = data.lattlast && typeof data.lattlast === "object" ? data.lattlast : null;
         if (typeof data.maxTecken === "number") { MAX_TECKEN = data.maxTecken; input.maxLength = MAX_TECKEN; }
         guideLink.href = info.guide;
-        if (info.kontaktKort) { contactLine.textContent = info.kontaktKort; }
+        if (info.kontaktKort) {
+          contactLine.removeAttribute("data-ig-t");
+          both(contactLine, info.kontaktKort, info.latt && isText(info.latt.kontaktKort) ? info.latt.kontaktKort : "");
+        }
         var shortName = typeof data.kortNamn === "string" && data.kortNamn ? data.kortNamn : info.namn;
         if (shortName) {
           // On a phone the name is left out of the title (it is in the contact line).
@@ -580,6 +653,35 @@
     input.disabled = true;
     send.disabled = true;
   }
+
+  // -- the lättläst switch -----------------------------------------------------------------------
+  function applyTexts() {
+    var i;
+    var keyed = root.querySelectorAll("[data-ig-t]");
+    for (i = 0; i < keyed.length; i++) { keyed[i].textContent = t(keyed[i].getAttribute("data-ig-t")); }
+    var pairs = root.querySelectorAll(".ig-vx");
+    for (i = 0; i < pairs.length; i++) { pairs[i].textContent = pairs[i].igText[lattlast ? 1 : 0]; }
+    var cards = root.querySelectorAll(".ig-card");
+    for (i = 0; i < cards.length; i++) {
+      var sum = cards[i].igSammanfattning;
+      var plats = cards[i].querySelector(".ig-sammanfattning-plats");
+      if (!sum || !plats) { continue; }
+      if (lattlast && !sum.parentNode) { plats.appendChild(sum); }
+      if (!lattlast && sum.parentNode) { sum.parentNode.removeChild(sum); }
+    }
+    var groups = root.querySelectorAll(".ig-choices");
+    for (i = 0; i < groups.length; i++) { groups[i].setAttribute("aria-label", t("svarsalternativ")); }
+  }
+  switchBtn.addEventListener("click", function () {
+    lattlast = !lattlast;
+    switchBtn.setAttribute("aria-pressed", lattlast ? "true" : "false");
+    // The conversation's texts change in place: not news, so the live region does not read them
+    // again (the button's own state is what a screen reader announces). Focus stays on the button.
+    var live = !skickar;
+    if (live) { log.setAttribute("aria-live", "off"); }
+    applyTexts();
+    if (live) { setTimeout(function () { log.setAttribute("aria-live", "polite"); }, 300); }
+  });
 
   function start() {
     mount();
