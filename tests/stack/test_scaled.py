@@ -62,13 +62,15 @@ def scaled(tmp_path_factory):
                   env={"DATABASE_URL": pg.url, "INSATSGUIDEN_TRACKER_TTL": str(TTL),
                        "INSATSGUIDEN_CHAT_RATE_LIMIT": "100000", "INSATSGUIDEN_COOKIE_SECURE": "0"})
     started = time.monotonic()
-    stack.start(timeout=300)
-    stack.start_seconds = time.monotonic() - started
-    yield stack, redis, pg, logs
-    stack.stop()
-    redis.stop()
-    pg.stop()
-    shutil.rmtree(pg_dir, ignore_errors=True)
+    try:   # also when the stack does not start: Redis and PostgreSQL must not outlive the test
+        stack.start(timeout=300)
+        stack.start_seconds = time.monotonic() - started
+        yield stack, redis, pg, logs
+    finally:
+        stack.stop()
+        redis.stop()
+        pg.stop()
+        shutil.rmtree(pg_dir, ignore_errors=True)
 
 
 def chat_web(stack, sender, text, kommun=KOMMUN):
