@@ -86,7 +86,7 @@ test: setup $(CHROMIUM) servers $(if $(wildcard tests/browser/package.json),$(AX
 	$(call step,ruff (lint och format; pyproject.toml),$(RUFF))
 	$(PY) -m pytest tests
 
-# No model, no servers, no browser (tiers: tests/conftest.py); about a minute on 2 cores.
+# No model, no servers, no browser (tiers: tests/conftest.py); about 2.5 minutes on 2 cores (docs/architecture.md).
 test-fast: $(CATALOGUE_DB)
 	$(RUFF)
 	$(PY) -m pytest tests -m "not stack and not servers and not browser and not slow"
