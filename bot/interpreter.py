@@ -347,7 +347,8 @@ _OWN_FEELINGS = re.compile(r"\b(jag|ja) (orkar|vill inte|mar|kan inte|ar radd|e 
 
 # The writer's own state, and a child's: which of them the need is about when both are named.
 _WRITER_FEELS = re.compile(r"\b(jag|ja) (mar|kanner mig|kanner mej|grater|kan inte sova|sover inte|orkar inte|ar radd|"
-                           r"e radd|pratar inte med|ar sa ensam|ar ensam|vill inte ha det|vet inte vad jag ska)\b"
+                           r"e radd|pratar inte med|ar sa ensam|ar ensam|vill inte ha det|vet inte vad jag ska|vill forsoka|vet inte om jag "
+                           r"vill|vet inte ens)\b"
                            r"|\b(kanner mig|kanner mej) (ensam|tung|tom|slut|radd)")
 _CHILD_FEELS = re.compile(r"\b(han|hon|hen|sonen|dottern|barnet|barnen|grabben|tjejen|ungarna) (mar|grater|ar ledsen|"
                           r"sover inte|ar radd|har angest|vill inte|vagar inte|har slutat)\b")
@@ -719,7 +720,7 @@ def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = No
         # A bare first person ("vart ska jag vända mig?") says who it is for only in a message
         # that describes a need, and only when nobody else was named before.
         facts.for_vem = "sig" if not known_for_vem and (ranking or facts.own_age) else None
-    if known_for_vem in ("mitt-barn", "anhorig", "familj") and facts.for_vem == "sig" and not facts.own_age and \
+    if known_for_vem not in (None, "sig", UNKNOWN) and facts.for_vem == "sig" and not facts.own_age and \
             asked not in ("for_vem", "vem_alder") and not _FOR_ME_EXPLICIT.search(t) and \
             re.search(r"\b(for|at|till) (mig|mej|oss)\b", t) and re.search(r"\b(han|hon|hen|honom|henne|dom|de)\b", t):
         # "han vill inte själv gå nånstans. finns det nåt för mig då?": support for the writer as

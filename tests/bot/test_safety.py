@@ -1,7 +1,7 @@
 """Acute danger is judged on the whole message; a false alarm is a defect too (GUIDE.md §6)."""
 import pytest
 
-from bot.safety import is_explicitly_acute, is_harmless_idiom
+from bot.safety import is_acute, is_explicitly_acute, is_harmless_idiom
 
 
 @pytest.mark.parametrize("text", [
@@ -41,3 +41,10 @@ def test_idiom_detection():
 @pytest.mark.parametrize("text", ["jag vill inte dö, jag vill bara må bättre", "hur slår man på wifi"])
 def test_more_false_alarms(text):
     assert not is_explicitly_acute(text)
+
+
+def test_a_laughing_idiom_hides_its_own_danger_words_but_not_the_rest():
+    # blind dev2: "ta livet av mej av skratt" got the emergency information
+    laughing = "jag svär jag kommer ta livet av mej av skratt, min kompis ramla i sjön me kläderna på lol"
+    assert not is_acute(laughing, 0.7) and not is_acute(laughing)
+    assert is_acute("jag dör av skratt ibland men nu vill jag ta livet av mig ikväll", 0.7)
