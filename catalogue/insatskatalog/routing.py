@@ -194,7 +194,7 @@ def _span_text(spans) -> str:
     return " och ".join(parts)
 
 
-def _deltagare(insats: Insats, profil: Profile) -> tuple[tuple[tuple[int, int], ...], bool]:
+def _participants(insats: Insats, profil: Profile) -> tuple[tuple[tuple[int, int], ...], bool]:
     """Whose age the insats's own age limit (`villkor.alder`) applies to, and whether that is the child.
 
     For an insats that serves children and young people themselves (`barn-ung`), the age limit
@@ -206,7 +206,7 @@ def _deltagare(insats: Insats, profil: Profile) -> tuple[tuple[tuple[int, int], 
     return profil.own_spans(), profil.for_vem == "sig"
 
 
-def _barnets_alder(insats: Insats, profil: Profile) -> tuple[tuple[int, int], ...]:
+def _child_ages(insats: Insats, profil: Profile) -> tuple[tuple[int, int], ...]:
     """The ages `villkor.barn_alder` is checked against: the child's, or — when a young person asks
     for themself about an insats for children and young people — their own."""
     if profil.for_vem == "sig" and "barn-ung" in insats.for_vem:
@@ -214,7 +214,7 @@ def _barnets_alder(insats: Insats, profil: Profile) -> tuple[tuple[int, int], ..
     return profil.child_spans()
 
 
-def _samtycke_status(spans, profil: Profile) -> str:
+def _consent_status(spans, profil: Profile) -> str:
     if not spans:
         return OKANT
     if all(lo >= SAMTYCKESALDER for lo, _ in spans):
@@ -230,12 +230,12 @@ def _samtycke_status(spans, profil: Profile) -> str:
     return OKANT
 
 
-def _pruva_villkor(insats: Insats, kommun: Kommun,
+def _check_villkor(insats: Insats, kommun: Kommun,
                    profil: Profile) -> tuple[list[VillkorStatus], list[tuple[str, str]]]:
     vil = insats.villkor
     statuses: list[VillkorStatus] = []
     fel: list[tuple[str, str]] = []  # (normal, lättläst)
-    spans, deltagaren_ar_barnet = _deltagare(insats, profil)
+    spans, deltagaren_ar_barnet = _participants(insats, profil)
     vem = "barnet" if deltagaren_ar_barnet and profil.for_vem != "sig" else "du"
 
     if vil.alder.angivet:
@@ -246,7 +246,7 @@ def _pruva_villkor(insats: Insats, kommun: Kommun,
                         f"Stödet är för åldern {vil.alder.text()}. {vem.capitalize()} är {_span_text(spans)}."))
 
     if vil.barn_alder.angivet:
-        barn = _barnets_alder(insats, profil)
+        barn = _child_ages(insats, profil)
         status = span_status(vil.barn_alder, barn)
         statuses.append(VillkorStatus(f"Barnets ålder: {vil.barn_alder.text()}", status,
                                       f"Barnet ska vara {vil.barn_alder.text()}"))
@@ -261,7 +261,7 @@ def _pruva_villkor(insats: Insats, kommun: Kommun,
     if vil.samtycke_kravs_under_15:
         text = vil.samtycke_text or f"Under {SAMTYCKESALDER} år behövs vårdnadshavares samtycke"
         latt = "" if vil.samtycke_text else f"Är du yngre än {SAMTYCKESALDER} år? Då måste en vårdnadshavare säga ja"
-        status = _samtycke_status(spans, profil)
+        status = _consent_status(spans, profil)
         if status == UPPFYLLT and profil.for_vem == "mitt-barn" and not all(lo >= SAMTYCKESALDER for lo, _ in spans):
             text += " – det ger du som vårdnadshavare"
             if not vil.samtycke_text:
@@ -286,7 +286,7 @@ def _pruva_villkor(insats: Insats, kommun: Kommun,
 
 # -- ranking -------------------------------------------------------------------------------
 
-def _poang(insats: Insats, profil: Profile) -> tuple[float, list[tuple[str, str]]]:
+def _score(insats: Insats, profil: Profile) -> tuple[float, list[tuple[str, str]]]:
     """A score and the human reasons behind it, each (normal, lättläst sentence). 0 means: not
     relevant for this profile."""
     skal: list[tuple[str, str]] = []
@@ -309,20 +309,20 @@ def _poang(insats: Insats, profil: Profile) -> tuple[float, list[tuple[str, str]
         score += 2.0
         # the asker's own role among the insats's roles ("sig" needs no reason of its own)
         roll = "foralder" if profil.for_vem == "mitt-barn" else profil.for_vem
-        if roll in _ROLL_SKAL:
-            skal.append(_ROLL_SKAL[roll])
+        if roll in _ROLE_REASON:
+            skal.append(_ROLE_REASON[roll])
     elif roller & SEKUNDAR_ROLL[profil.for_vem]:
         score += 0.5
-        skal.append(_roll_skal(roller & SEKUNDAR_ROLL[profil.for_vem], profil.for_vem))
+        skal.append(_role_reason(roller & SEKUNDAR_ROLL[profil.for_vem], profil.for_vem))
     else:
         return 0.0, []
 
-    spans, _ = _deltagare(insats, profil)
+    spans, _ = _participants(insats, profil)
     if insats.villkor.alder.angivet and span_status(insats.villkor.alder, spans) == UPPFYLLT:
         score += 1.0
         skal.append((f"den är till för åldern {insats.villkor.alder.text()}",
                      f"Stödet är för åldern {insats.villkor.alder.text()}."))
-    barn = _barnets_alder(insats, profil)
+    barn = _child_ages(insats, profil)
     if insats.villkor.barn_alder.angivet and span_status(insats.villkor.barn_alder, barn) == UPPFYLLT:
         score += 1.5
         skal.append((f"den gäller barn {insats.villkor.barn_alder.text()}",
@@ -357,35 +357,35 @@ RELEVANCE_WEIGHT = 2.0
 
 
 # Whom an insats is for, as a reason (normal, lättläst), by the insats's role (vocabulary.FOR_VEM).
-_ROLL_SKAL = {
+_ROLE_REASON = {
     "foralder": ("den vänder sig till föräldrar", "Stödet är för föräldrar."),
     "anhorig": ("den vänder sig till anhöriga och närstående", "Stödet är för anhöriga och närstående."),
     "familj": ("den vänder sig till par och familjer", "Stödet är för par och familjer."),
 }
 
 
-def _roll_skal(roller: set, asker: str) -> tuple[str, str]:
+def _role_reason(roller: set, asker: str) -> tuple[str, str]:
     if "barn-ung" in roller and asker == "mitt-barn":
         return "den ger stöd direkt till ditt barn", "Stödet är för ditt barn."
     if "anhorig" in roller:
-        return _ROLL_SKAL["anhorig"]
+        return _ROLE_REASON["anhorig"]
     if "familj" in roller:
-        return _ROLL_SKAL["familj"]
+        return _ROLE_REASON["familj"]
     if "foralder" in roller:
-        return _ROLL_SKAL["foralder"]
+        return _ROLE_REASON["foralder"]
     if asker == "anhorig":
         return "den kan ge stöd till den du är orolig för", "Stödet kan hjälpa den du är orolig för."
     return "den kan passa dig", "Stödet kan passa dig."
 
 
-def _varfor(skal: list[tuple[str, str]]) -> str:
+def _why(skal: list[tuple[str, str]]) -> str:
     if not skal:
         return "Den kan passa det du beskriver."
     delar = [normal for normal, _latt in skal]
     return "Den passar eftersom " + ", ".join(delar[:-1]) + (" och " if len(delar) > 1 else "") + delar[-1] + "."
 
 
-def _varfor_lattlast(skal: list[tuple[str, str]]) -> str:
+def _why_lattlast(skal: list[tuple[str, str]]) -> str:
     """The same reasons in easy-to-read Swedish: one reason, one sentence."""
     return " ".join(latt for _normal, latt in skal) if skal else "Stödet kan passa dig."
 
@@ -393,7 +393,7 @@ def _varfor_lattlast(skal: list[tuple[str, str]]) -> str:
 MIN_FORSLAG = 3
 
 
-def _narliggande(kommun, profil: Profile, seen: set) -> list:
+def _nearby(kommun, profil: Profile, seen: set) -> list:
     """Candidates from the topics next to the main one (`narliggande` in _amnen.yml), for when
     fewer than three insatser fit the topics themselves; ranked after them, with that reason."""
     amnen = v.amnen()
@@ -407,10 +407,10 @@ def _narliggande(kommun, profil: Profile, seen: set) -> list:
             continue
         if not set(insats.amnen[:2]) & set(near):
             continue   # the nearby topic must be one of the insats's own main topics
-        score, skal = _poang(insats, wider)
+        score, skal = _score(insats, wider)
         if score <= 0:
             continue
-        statuses, fel = _pruva_villkor(insats, kommun, wider)
+        statuses, fel = _check_villkor(insats, kommun, wider)
         if fel or _age_unknown(insats, wider):
             continue   # an extra is shown only when we know its age limits fit
         okanda = sum(1 for s in statuses if s.status == OKANT)
@@ -422,10 +422,10 @@ def _narliggande(kommun, profil: Profile, seen: set) -> list:
 
 
 def _age_unknown(insats: Insats, profil: Profile) -> bool:
-    spans, _ = _deltagare(insats, profil)
+    spans, _ = _participants(insats, profil)
     own = insats.villkor.alder.angivet and span_status(insats.villkor.alder, spans) != UPPFYLLT
     child = insats.villkor.barn_alder.angivet and span_status(insats.villkor.barn_alder,
-                                                              _barnets_alder(insats, profil)) != UPPFYLLT
+                                                              _child_ages(insats, profil)) != UPPFYLLT
     return bool(own or child)
 
 
@@ -439,13 +439,13 @@ def route(profil: Profile, catalogue: Optional[Catalogue] = None, nearby: bool =
 
     kandidater = []
     for insats in kommun.insatser:
-        score, skal = _poang(insats, profil)
+        score, skal = _score(insats, profil)
         if score <= 0:
             continue
         if insats.behovsprovad:
             resultat.kraver_ansokan.append(insats)
             continue
-        statuses, fel = _pruva_villkor(insats, kommun, profil)
+        statuses, fel = _check_villkor(insats, kommun, profil)
         if fel:
             resultat.villkor_ej_uppfyllda.append(EjUppfylld(insats, "; ".join(f for f, _l in fel),
                                                             " ".join(latt for _f, latt in fel)))
@@ -455,14 +455,14 @@ def route(profil: Profile, catalogue: Optional[Catalogue] = None, nearby: bool =
 
     kandidater.sort(key=lambda k: (-k[0], k[1]))
     if nearby and len(kandidater) < MIN_FORSLAG and profil.amnen:
-        kandidater += _narliggande(kommun, profil, {k[2].id for k in kandidater} |
+        kandidater += _nearby(kommun, profil, {k[2].id for k in kandidater} |
                                    {i.id for i in resultat.kraver_ansokan} |
                                    {e.insats.id for e in resultat.villkor_ej_uppfyllda})[:MIN_FORSLAG - len(kandidater)]
     for score, _namn, insats, skal, statuses in kandidater:
         resultat.rekommenderade.append(
-            Rekommendation(insats=insats, poang=round(score, 2), varfor=_varfor(skal),
+            Rekommendation(insats=insats, poang=round(score, 2), varfor=_why(skal),
                            villkor=tuple(statuses), anonymitet=insats.anonymitet,
-                           varfor_lattlast=_varfor_lattlast(skal))
+                           varfor_lattlast=_why_lattlast(skal))
         )
     return resultat
 
