@@ -142,6 +142,27 @@ def _owner(before: str) -> str:
     return "self" if last_self > last_other else "other"
 
 
+_CLAUSE_SUBJECT_OTHER = re.compile(
+    r"^\s*(han|hon|hen|dom|de|(min|mitt|mina|var|vart|hennes|hans) \w+|sonen|dottern|barnet|barnen|grabben|tjejen|"
+    r"killen|bebisen|pojken|flickan|ungen|mamma|pappa|mamman|pappan|eleven|kompisen)\b")
+
+
+def _implied_subject(before: str) -> Optional[str]:
+    """Whose age "e 18" / "är 18" is when the verb has no subject of its own (sms style:
+    "har en bebis på 5 mån o e 17", "fick min bebis för 4 månader sen, e 18"): the subject of
+    the clause it continues, and the writer when that clause has none ("har", "fick"...) or
+    already gave its own subject an age. None when a subject stands right before the verb."""
+    m = re.search(r"(^|[,.!?;]|\b(o|och|men|sen|plus))\s*$", before)
+    if not m:
+        return None
+    clause = re.split(r"[.!?;,]", before[: m.start()])[-1] if before[: m.start()].strip() else ""
+    if not clause.strip():
+        return "self"
+    if _CLAUSE_SUBJECT_OTHER.match(clause) and not re.search(r"\d", clause):
+        return "other"
+    return "self"
+
+
 def _is_duration(before: str, after: str, unit: str) -> bool:
     if re.match(r"^\s*gammal", after):
         return False
@@ -221,13 +242,16 @@ def ages_in(text: str) -> list[AgeMention]:
                     r"tabletter|piller|ol|glas|flaskor|ar sedan|ar sen|on|pa)\b", after):
             continue
         if m.group(1) == "pa" and not re.search(r"\b(grabben|tjejen|killen|sonen|dottern|barnet|ungen|pojken|"
-                                                r"flickan|son|dotter|kille|tjej|unge|man|kvinna)\s+pa\s*$",
+                                                r"flickan|son|dotter|kille|tjej|unge|man|kvinna|pojke|flicka|grabb|"
+                                                r"elev|eleven|bebis|bebisen|baby|barn|brorsa|syrra|kompis|spelare|"
+                                                r"lillebror|lillasyster|storebror|storasyster|bror|syster)\s+pa\s*$",
                                                 t[: m.end() - len(m.group(2))]):
             continue
         if m.group(1) in ("typ", "runt", "cirka", "ca", "nastan", "snart", "bara", "ungefar") and \
                 not re.search(r"\b(ar|e|fyller|blir|hon|han|jag|gammal)\b", t[max(0, m.start() - 15): m.start()]):
             continue
-        add((value, value), m.start(2), m.end())
+        implied = _implied_subject(t[: m.start()]) if m.group(1) in ("ar", "e") else None
+        add((value, value), m.start(2), m.end(), implied)
     for m in _AGE_AFTER_PERSON.finditer(t):
         add((int(m.group(2)), int(m.group(2))), m.start(2), m.end(2), "self" if m.group(1) in ("jag", "ja") else "other")
     for m in _AGE_PAREN.finditer(t):
@@ -338,11 +362,12 @@ _SHORT_WHO = {  # button titles and typical short answers, folded
 _PARENT_OF_RESIDENT = re.compile(r"\b(min|mina)\s+(mamma|pappa|foraldrar|mor|far|styvpappa|styvmamma|bonuspappa|"
                                  r"bonusmamma)\b|\b(morsan|farsan|mamma|pappa)\s+(har\s+)?(dricker|druckit|super|supit|"
                                  r"slar|slagit|slog|brakar|brakat|tjatar|skriker|ar full|mar daligt|knarkar|bråkar|hotar|"
-                                 r"hotat)|\b(mamma och pappa|morsan och farsan|farsan och morsan|pappa och mamma)\s+"
-                                 r"(brakar|brakat|skriker|grals|slass|brakas|ska skiljas|separerar)")
+                                 r"hotat)|\b(mamma|morsan|farsan|pappa) (och|o|&) (pappa|farsan|morsan|mamma)\s+(har\s+)?(precis\s+|just\s+)?"
+                                 r"(brakar|brakat|skriker|grals|slass|brakas|ska skiljas|separerar|skilt sig|skiljer sig|"
+                                 r"separerat|ska separera|gjort slut|dricker|super)")
 # The writer's own feelings about what happens at home: the help is for the writer.
 _OWN_FEELINGS = re.compile(r"\b(jag|ja) (orkar|vill inte|mar|kan inte|ar radd|e radd|blir radd|ar sa radd|"
-                           r"vagar inte|gar inte hem|sover inte)\b|\bvara hemma\b|\bhemma ar\b")
+                           r"vagar inte|gar inte hem|sover inte)\b|\bvara hemma\b|\bhemma ar\b|\b(kaos|brak|jobbigt|krig|skit) hemma\b")
 
 
 # The writer's own state, and a child's: which of them the need is about when both are named.
@@ -352,6 +377,13 @@ _WRITER_FEELS = re.compile(r"\b(jag|ja) (mar|kanner mig|kanner mej|grater|kan in
                            r"|\b(kanner mig|kanner mej) (ensam|tung|tom|slut|radd)")
 _CHILD_FEELS = re.compile(r"\b(han|hon|hen|sonen|dottern|barnet|barnen|grabben|tjejen|ungarna) (mar|grater|ar ledsen|"
                           r"sover inte|ar radd|har angest|vill inte|vagar inte|har slutat)\b")
+# A partner or ex as the one who is violent, and a child as the victim.
+_PARTNER_ABUSER = re.compile(r"\b(exet|exmannen|exsambon|exkillen|(min|mitt) (ex|exman|exsambo|man|sambo|kille|pojkvan|"
+                             r"make|partner)|maken|mannen|gubben|barnens pappa|kontaktforbud|besoksforbud|my husband|"
+                             r"my ex|my boyfriend)\b")
+_CHILD_VICTIM = re.compile(r"\b(slar|slog|slagit|sparkar|sparkade|hotar|hotade|tar struptag pa|rorde|tafsade pa|"
+                           r"skadade) (var|min|mitt|mina|vara|sin|sina)? ?(son|dotter|barn|barnen|sonen|dottern|"
+                           r"ungarna|grabben|tjejen)\b")
 _WRITER_TOPICS = {"vald", "kris", "psykisk-ohalsa", "ensamhet", "relation", "separation"}
 _PARENTING = re.compile(r"\b(foralder|foraldraskap|uppfostr|som mamma|som pappa|mitt barn (ar|har|mar)|"
                         r"(min|var) (son|dotter) (ar|har|mar|vill|gar|dricker|roker|vagrar|skolkar)|hur (ska|kan) "
@@ -533,7 +565,10 @@ TOPIC_RENORMALISE_TO = 0.9
 # "några äldre killar" are no elderly people.
 _NOT_TOPIC_WORDS = re.compile(
     r"\b(spelar|spela|spelade) (ingen|nan|nagon|någon|nån|stor|liten|sa stor)? ?roll\b"
-    r"|\b(aldre|äldre) (killar|tjejer|kompisar|polare|elever|barn|syskon|bror|brorsan|syster|syrran|grabbar|ungdomar)\b"
+    r"|\b(aldre|äldre) (killar|tjejer|kompisar|polare|elever|barn|syskon|bror|brorsan|syster|syrran|grabbar|ungdomar|"
+    r"kompis|kille|tjej|vanner|gang|gäng)\b"
+    # "hänger med några äldre som...": older peers, not elderly people
+    r"|\b(nagra|nan|nagon|ngn|ngra|gang med|hanger med|umgas med) (aldre|äldre)\b"
     # "hur gammal måste man vara": a question about an age limit, not about old age
     r"|\bhur gammal\b|\b(ar|e|blir) (\d+|\w+) (ar )?gammal\b|\bgammal nog\b"
     # medicine a doctor prescribed is no addiction; a separation one does not want is none
@@ -719,7 +754,7 @@ def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = No
     if facts.for_vem == "jag":
         # A bare first person ("vart ska jag vända mig?") says who it is for only in a message
         # that describes a need, and only when nobody else was named before.
-        facts.for_vem = "sig" if not known_for_vem and (ranking or facts.own_age) else None
+        facts.for_vem = "sig" if known_for_vem in (None, "sig") and (ranking or facts.own_age) else None
     if known_for_vem not in (None, "sig", UNKNOWN) and facts.for_vem == "sig" and not facts.own_age and \
             asked not in ("for_vem", "vem_alder") and not _FOR_ME_EXPLICIT.search(t) and \
             re.search(r"\b(for|at|till) (mig|mej|oss)\b", t) and re.search(r"\b(han|hon|hen|honom|henne|dom|de)\b", t):
@@ -763,7 +798,10 @@ def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = No
         r"spelar|slar|slog|hotar|hot|kris|ledsen|ensam|skulder|skuld|arg|dog|grater|angest|vald|sover inte|sjuk|"
         r"polis|kriminell|haktad|hemlos|vrakt|skilj\w*|separer\w*|stress\w*|deprimerad|nedstamd|mobbad|rad)\b",
         _NOT_TOPIC_WORDS.sub(" ", t)))
-    facts.asks_for_support = bool(_ASKS_SUPPORT.search(t))
+    # "kan nån hjälpa mig med ansökan?": help with the application process, not a new need
+    facts.asks_for_support = bool(_ASKS_SUPPORT.search(t)) and not re.search(
+        r"\bhjalpa (mig|mej|oss|henne|honom)? ?(med|att (skriva|fylla i|gora)) (en |min |var |den )?(ansokan|att ansoka|"
+        r"att soka|blanketten|papperen|pappren)\b", t)
     facts.follow_up = len(words) <= 40 and ("?" in text or bool(re.match(r"^(och |men )?(kan|far|maste|hur|vad|vart|var|"
                                                                          r"vem|finns|ar|blir|kostar|ska|behovs)\b", t)))
 
@@ -779,11 +817,26 @@ def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = No
         # Göteborg, jag känner mig tung": the children are named, the need is the writer's own
         # (blind dev2: adults in danger or grief were sent to children's and parenting insatser)
         facts.for_vem = "sig"
+    if facts.for_vem in ("mitt-barn", "anhorig") and "vald" in facts.topics and _PARTNER_ABUSER.search(t) and \
+            not _CHILD_VICTIM.search(t) and not _HELPING.search(t):
+        # "exet står i trapphuset ... barnen har gömt sig", "han har kontaktförbud ... barnen": the
+        # violence is against the writer by a partner or ex; the children are there, the support
+        # is for the writer, and the violence is the main topic (blind dev2: children's and
+        # addiction insatser were offered to a woman whose ex was at the door)
+        facts.for_vem = "sig"
+        facts.topics = ["vald"] + [a for a in facts.topics if a != "vald"]
     if facts.for_vem == "mitt-barn" and (facts.topics[:1] and facts.topics[0] in _HOUSEHOLD_TOPICS or
                                          "ekonomiskt-bistand" in _application_needs(t, intent, confidence)) and \
             not _PARENTING.search(t) and not re.search(r"\b(hon|han|hen|sonen|dottern) (har|behover|saknar|klarar)\b", t):
         # "ensamstående pappa med tre barn ... skulder hos kronofogden": the children are the
         # household, the need (money, a home, work) is the writer's own.
+        facts.for_vem = "sig"
+    if facts.for_vem is None and facts.topics and not known_for_vem and not answering and not names_someone and \
+            len(re.findall(r"\w+", t)) >= 5 and \
+            not re.search(r"\b(han|hon|hen|honom|henne|hans|hennes|dom|dem|deras|he|she|him|her)\b", t):
+        # "har fått inkasso på typ 3 grejer", "flyttade hemifrån o sen tog jobbet slut": nobody else
+        # is named, so the need is the writer's own, said without "jag" (sms style); asking
+        # "dig själv eller någon annan?" would be a question whose answer the message gives
         facts.for_vem = "sig"
     if facts.acute and not facts.topics:
         facts.topics = [acute_topic(text)]   # the support that follows the emergency information

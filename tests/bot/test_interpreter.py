@@ -25,6 +25,12 @@ def facts(text, **kw):
     ("det gäller pappa, han är 80", None, [(80, 80)]),
     ("jag har druckit i 20 år och är 45 år", (45, 45), []),
     ("jag bor i mellerud 2 år. jag har barn 4 år och 9 år", None, [(4, 4), (9, 9)]),
+    # sms style: "e 17" with no subject of its own is the writer's age, unless its clause has one
+    ("har en bebis på 5 mån o e 17. känner mej så ensam", (17, 17), [(0, 0)]),
+    ("fick min bebis för 4 månader sen, e 18", (18, 18), []),
+    ("e 18 o har en dotter på 1 år", (18, 18), [(1, 1)]),
+    ("hon heter Lisa och är 14", None, [(14, 14)]),
+    ("En av mina elever, en pojke på 8, kommer ofta utan frukost", None, [(8, 8)]),
 ])
 def test_ages_in_running_text(text, own, other):
     f = facts(text)
@@ -167,3 +173,43 @@ def test_everyday_phrases_with_topic_words_give_no_topic(text, absent):
     parse = {"intent": {"name": "skip", "confidence": 0.8}, "intent_ranking": [{"name": "skip", "confidence": 0.8}],
              "entities": []}
     assert absent not in interpret(text, parse).topics
+
+
+@pytest.mark.parametrize("text", [
+    "har fått inkasso på typ 3 grejer, sms-lån o klarna o en mobilräkning",
+    "flyttade hemifrån för 2 mån sen o sen tog jobbet slut, har 300 kr kvar",
+])
+def test_a_need_that_names_nobody_else_is_the_writers_own(text):
+    assert facts(text).for_vem == "sig"
+
+
+@pytest.mark.parametrize("text", [
+    "Alkohol, droger eller spel",                 # a topic button says nothing about whom
+    "han har fått inkasso på tre grejer och vet inte vad han ska göra",
+])
+def test_a_button_or_another_person_is_not_taken_for_the_writer(text):
+    assert facts(text).for_vem != "sig"
+
+
+VIOLENCE = {"intent": {"name": "behov_vald", "confidence": 0.6},
+            "intent_ranking": [{"name": "behov_vald", "confidence": 0.6},
+                               {"name": "behov_foraldraskap", "confidence": 0.3}], "entities": []}
+
+
+@pytest.mark.parametrize("text", [
+    "exet står i trapphuset och bankar på dörren och skriker, barnen är 4 och 6 och har gömt sig",
+    "han har kontaktförbud egentligen men står utanför dörren. barnen har gömt sig i garderoben",
+])
+def test_a_partners_violence_with_the_children_named_is_support_for_the_writer(text):
+    f = interpret(text, VIOLENCE)
+    assert f.for_vem == "sig" and f.topics[0] == "vald"
+
+
+def test_violence_against_the_child_stays_about_the_child():
+    f = interpret("min sambo slår min son när han är full, sonen är 9", VIOLENCE)
+    assert f.for_vem == "mitt-barn"
+
+
+def test_older_peers_are_not_elderly_people():
+    f = interpret("han hänger med några äldre som alla vet sysslar med skumma grejer", {})
+    assert "aldre" not in f.topics
