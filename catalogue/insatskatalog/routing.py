@@ -421,36 +421,6 @@ def _nearby(kommun, profil: Profile, seen: set) -> list:
     return extra
 
 
-# An insats whose description is this close to the resident's own words (1.0 = the closest in the
-# municipality) fills a short list when the topics found too few (the chat only: the guide has no
-# words). Below it the closeness is too often one shared word.
-CLOSEST_WORDS_MIN = 0.5
-
-
-def _closest_words(kommun, profil: Profile, seen: set) -> list:
-    """Candidates by the closeness of the resident's words to the insats's description
-    (profil.relevans), for when the topics and their neighbours found fewer than three: a
-    message whose words the topics do not cover ("såg när en kille blev knivhuggen") still gets
-    the insatser its words describe, ranked after the others and with that reason."""
-    closeness = dict(profil.relevans)
-    extra = []
-    for insats in kommun.insatser:
-        near = closeness.get(insats.id, 0.0)
-        if insats.id in seen or insats.behovsprovad or near < CLOSEST_WORDS_MIN:
-            continue
-        role_fit, skal = _score(insats, replace(profil, amnen=()))
-        if role_fit <= 0:
-            continue   # words alike, but for someone else (a parents' programme for a son of 72)
-        statuses, fel = _check_villkor(insats, kommun, profil)
-        if fel:
-            continue
-        okanda = sum(1 for s in statuses if s.status == OKANT)
-        skal.insert(0, ("det du skrev liknar beskrivningen av den", "Det du skrev liknar det som står om stödet."))
-        extra.append((near - 0.05 * okanda, insats.namn, insats, skal, statuses))
-    extra.sort(key=lambda k: (-k[0], k[1]))
-    return extra
-
-
 def _age_unknown(insats: Insats, profil: Profile) -> bool:
     spans, _ = _participants(insats, profil)
     own = insats.villkor.alder.angivet and span_status(insats.villkor.alder, spans) != UPPFYLLT
@@ -488,10 +458,6 @@ def route(profil: Profile, catalogue: Optional[Catalogue] = None, nearby: bool =
         kandidater += _nearby(kommun, profil, {k[2].id for k in kandidater} |
                                    {i.id for i in resultat.kraver_ansokan} |
                                    {e.insats.id for e in resultat.villkor_ej_uppfyllda})[:MIN_FORSLAG - len(kandidater)]
-    if nearby and len(kandidater) < MIN_FORSLAG and profil.relevans:
-        kandidater += _closest_words(kommun, profil, {k[2].id for k in kandidater} |
-                                     {i.id for i in resultat.kraver_ansokan} |
-                                     {e.insats.id for e in resultat.villkor_ej_uppfyllda})[:MIN_FORSLAG - len(kandidater)]
     for score, _namn, insats, skal, statuses in kandidater:
         resultat.rekommenderade.append(
             Rekommendation(insats=insats, poang=round(score, 2), varfor=_why(skal),

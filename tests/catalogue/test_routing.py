@@ -1,5 +1,4 @@
 """The routing core against the real catalogue: the cases the product promises."""
-from dataclasses import replace
 import pytest
 
 from insatskatalog import vocabulary as v
@@ -197,19 +196,3 @@ def test_a_short_list_is_filled_from_the_nearby_topics_after_the_topics_own_insa
         assert set(rek.insats.amnen) & {"psykisk-ohalsa", "foraldraskap"}
         assert "ligger nära det du beskrev (skola)" in rek.varfor
         assert all(s.status != EJ_UPPFYLLT for s in rek.villkor)
-
-
-def test_a_list_the_topics_leave_empty_is_filled_by_the_closeness_of_the_words():
-    """Uppsala has no insats for kris: a resident who saw a stabbing ("kris") got "nothing fits".
-    With the closeness of their words to the descriptions (bot/insats_relevance.py, passed as
-    relevans) the closest insatser whose villkor are not failed fill the list, with that reason;
-    one that needs an application, fails a villkor or is below the threshold never does."""
-    closeness = (("uppsala/rad-och-stodsamtal-vid-stodcentrum", 1.0), ("uppsala/plats-pa-harbarge", 0.2))
-    profil = Profile(kommun="uppsala", for_vem="sig", amnen=("kris",), relevans=closeness)
-    assert not route(replace(profil, relevans=())).rekommenderade
-    filled = route(profil).rekommenderade
-    assert [r.insats.id for r in filled] == ["uppsala/rad-och-stodsamtal-vid-stodcentrum"]
-    assert "liknar beskrivningen" in filled[0].varfor
-    too_young = route(replace(profil, alder=10)).rekommenderade
-    assert all(all(s.status != EJ_UPPFYLLT for s in r.villkor) for r in too_young)
-    assert not route(profil, nearby=False).rekommenderade   # questions_that_matter ignores it
