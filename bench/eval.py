@@ -234,13 +234,16 @@ OFFICIAL = {"regression": (ROOT / "bench" / "scenarios.jsonl", ("strict",)),
             # 300 more blind conversations (three new persona authors, same brief), a second dev set:
             # read case by case and tuned on, so never a result
             "dev2": (BLIND / "dev2.jsonl", ("strict", "adaptive")),
+            # a third dev set (300, three more persona authors: danger and traps, older people and
+            # relatives, teenagers and professionals), read case by case and tuned on: never a result
+            "dev3": (BLIND / "dev3.jsonl", ("strict", "adaptive")),
             "sealed": (BLIND / "sealed.jsonl", ("strict", "adaptive")),
             # 180 more blind conversations (December), never read: a second sealed set
             "fresh": (BLIND / "fresh.jsonl", ("strict", "adaptive"))}
 
 
 def official(rasa_url: Optional[str] = None,
-             halves: tuple[str, ...] = ("regression", "dev", "dev2", "sealed", "fresh")) -> dict:
+             halves: tuple[str, ...] = ("regression", "dev", "dev2", "dev3", "sealed", "fresh")) -> dict:
     """The figures the README quotes: the regression set, and the blind dev and sealed halves in
     both modes, in one run against one assistant -> bench/results/eval.json."""
     stack = None

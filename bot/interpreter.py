@@ -269,7 +269,10 @@ def ages_in(text: str) -> list[AgeMention]:
     numeric = bool(found)
     for pattern, span in _STAGE_RE:
         for m in pattern.finditer(t) if not numeric else ():
-            owner = "self" if span[0] >= 65 and re.search(r"\b(jag|ja)\b", t) else "other"
+            # "han blev pensionerad": his; "jag är pensionär": mine; else the old rule of thumb
+            nearest = _owner(t[: m.start()]) if span[0] >= 65 else "?"
+            owner = nearest if nearest != "?" else (
+                "self" if span[0] >= 65 and re.search(r"\b(jag|ja)\b", t) else "other")
             add(span, m.start(), m.end(), owner)
     found.sort(key=lambda a: a.start)
     return found
@@ -322,6 +325,7 @@ _CHILD_NOUN = (r"(son|sonen|soner|dotter|dottern|dottrar|dottrarna|barn|barnen|b
                r"\d+-aring|\w+aring|\d+-ariga? (son|dotter|kille|tjej)|tvillingar)")
 _CHILD_WIDE = re.compile(
     rf"\b(min|mitt|mina|var|vart|vara|en|ett|tva|tre|fyra|fem|har|vi har|jag har|med)\s+(\w+\s+)?{_CHILD_NOUN}\b"
+    r"|\bbarn(en)?,? (ar |e )?\d{1,2}( ar)?,? (och|o|,) \d{1,2}\b"
     r"|\b(fosterbarn|adopterat|adoptivbarn|tonarsson|tonarsdotter|bonusdotter|bonusson|styvson|styvdotter|"
     r"barnbarnet|mellanbarnet|vi ar tva (mammor|pappor))\b"
     r"|\b(my|our|i have|we have) (\w+ )?(kids|children|son|daughter|baby|boy|girl|teenager)\b")
@@ -341,7 +345,8 @@ _RELATIVE = re.compile(
     r"|\b(det galler|galler det|om|for|till|at|hjalpa|stotta|orolig for)\s+(pappa|mamma|farsan|morsan|"
     r"mormor|morfar|farmor|farfar|min \w+)\b"
     r"|\b(farsan|morsan|gubben|frugan|kaerestan|my (husband|wife|partner|mother|father|mom|dad|friend|brother|sister))\b")
-_COUPLE = re.compile(r"\b(vi som par|oss som par|vi ar ett par|som par|parrelation|hela familjen|vi som familj|"
+_COUPLE = re.compile(r"\b(vi som par|oss som par|vi ar ett par|som par|parrelation|(for|at|till|med|stod for|hjalp for) "
+                     r"hela familjen|hela familjen (behover|mar|vill|ska|borde|orkar|har det)|vi som familj|"
                      r"(min|mitt) (man|fru|sambo|partner) och jag|jag och (min|mitt) (man|fru|sambo|partner)|"
                      r"vi brakar|vart forhallande|var relation|vart aktenskap|familjeradgivning|parterapi|"
                      r"samtal for par|vi har svart att prata)\b")
@@ -360,7 +365,7 @@ _SHORT_WHO = {  # button titles and typical short answers, folded
     "oss som par eller familj": "familj", "oss": "familj", "familjen": "familj", "vi": "familj",
 }
 _PARENT_OF_RESIDENT = re.compile(r"\b(min|mina)\s+(mamma|pappa|foraldrar|mor|far|styvpappa|styvmamma|bonuspappa|"
-                                 r"bonusmamma)\b|\b(morsan|farsan|mamma|pappa)\s+(har\s+)?(dricker|druckit|super|supit|"
+                                 r"bonusmamma|paron|gamlingar|farsa|morsa)\b|\bparona\b|\b(morsan|farsan|mamma|pappa)\s+(har\s+)?(dricker|druckit|super|supit|"
                                  r"slar|slagit|slog|brakar|brakat|tjatar|skriker|ar full|mar daligt|knarkar|bråkar|hotar|"
                                  r"hotat)|\b(mamma|morsan|farsan|pappa) (och|o|&) (pappa|farsan|morsan|mamma)\s+(har\s+)?(precis\s+|just\s+)?"
                                  r"(brakar|brakat|skriker|grals|slass|brakas|ska skiljas|separerar|skilt sig|skiljer sig|"
@@ -368,6 +373,15 @@ _PARENT_OF_RESIDENT = re.compile(r"\b(min|mina)\s+(mamma|pappa|foraldrar|mor|far
 # The writer's own feelings about what happens at home: the help is for the writer.
 _OWN_FEELINGS = re.compile(r"\b(jag|ja) (orkar|vill inte|mar|kan inte|ar radd|e radd|blir radd|ar sa radd|"
                            r"vagar inte|gar inte hem|sover inte)\b|\bvara hemma\b|\bhemma ar\b|\b(kaos|brak|jobbigt|krig|skit) hemma\b")
+
+
+# Someone close has died: the need named is the writer's grief, whoever is named.
+_BEREAVED = re.compile(r"\b(dog|gick bort|avled|avliden|har dott|somnade in|tog sitt liv|tog livet av sig|"
+                       r"omkom|forolyckades|begravningen)\b")
+# "mamma har demens och bor hos mig": the writer cares for the one named (anhörig), is not the one
+# affected ("mamma slängde ut mig")
+_LIVES_WITH_ME = re.compile(r"\b(bor|bott|flyttat|flyttade|flyttar) (in )?(hos|med) (mig|mej|oss)\b"
+                            r"|\b(tar hand om|vardar|skoter om|hjalper) (henne|honom|hen|dem)\b")
 
 
 # The writer's own state, and a child's: which of them the need is about when both are named.
@@ -390,11 +404,25 @@ _PARENTING = re.compile(r"\b(foralder|foraldraskap|uppfostr|som mamma|som pappa|
                         r"(jag|vi) (hjalpa|bemota|prata med) (honom|henne|hen|barnet|barnen))")
 
 
+# Someone who meets a child in their work or close by ("jag är mentor för en elev", "skolsköterska
+# här. en pojke i fyran", "vi är familjehem för en tjej"): the help is about the child, as for a
+# parent (parents' programmes, the child's own insatser); the writer is not the one in need.
+_ROLE_WITH_CHILD = re.compile(
+    r"\b(mentor|larare|laerare|skolskoterska|skolsyster|kurator|rektor|elevassistent|fritidsledare|fritidspedagog|"
+    r"tranare|tranar|coach|ledare|familjehem|fosterforaldrar|fosterforalder|jourhem|kontaktfamilj|forskollarare|"
+    r"barnskotare|specialpedagog|elevhalsan|bvc-sjukskoterska|socionom)\b")
+_YOUNG_PERSON = re.compile(r"\b(elev|eleven|elever|en pojke|en flicka|en kille|en tjej|pojken|flickan|en av (mina|vara) "
+                           r"(elever|spelare|killar|tjejer)|spelare|barnet|ett barn|en unge|en 1[0-7]-aring|"
+                           r"i (ettan|tvaan|trean|fyran|femman|sexan|sjuan|attan|nian))\b")
+
+
 def who_from(text: str, own_age: Optional[Span] = None, other_ages: Optional[list] = None) -> Optional[str]:
     """Who the help is for: "sig", "mitt-barn", "anhorig", "familj", or None when the text doesn't say."""
     t = fold(text).strip().rstrip(".!?")
     if t in _SHORT_WHO:
         return _SHORT_WHO[t]
+    if _ROLE_WITH_CHILD.search(t) and _YOUNG_PERSON.search(t) and not _FOR_ME_EXPLICIT.search(t):
+        return "mitt-barn"
     young = own_age is not None and own_age[1] < 18
     if re.search(r"\b(vi ar en familj|hela familjen|(mamma|pappa) och jag|jag och (mamma|pappa)|jag och min "
                  r"(sambo|man|fru|partner)|min (sambo|man|fru|partner) och jag)\b", t) and \
@@ -415,16 +443,25 @@ def who_from(text: str, own_age: Optional[Span] = None, other_ages: Optional[lis
         return "mitt-barn"
     if _COUPLE.search(t):
         return "familj"
-    if re.search(r"\bsom anhorig\b", t):
+    if re.search(r"\b(som (ar )?anhorig(a)?|for (oss )?anhoriga|anhorigstod)\b", t):
         return "anhorig"
+    if own_age and re.search(r"\b(jag|ja) (vill ha|behover|onskar|vill fa|skulle vilja ha|skulle behova)\b", t) and \
+            not _HELPING.search(t) and not re.search(r"\b(for|at|till) (honom|henne|hen|dem|min|mitt|mina)\b", t):
+        # "JAG ÄR 90 ÅR. JAG VILL HA MATLÅDOR ... MIN GRANNE HAR DET": the neighbour is a comparison
+        return "sig"
     relative = _RELATIVE.search(t)
+    if relative and _BEREAVED.search(t) and not _HELPING.search(t):
+        # "min man dog i april ... jag gråter": the one who died is named, the grief is the writer's
+        return "sig"
     if relative and re.search(r"^(\W*\w+){0,7}?\W*\b(mig|mej)\b", t[relative.end():]) and \
-            not re.search(r"\b(orolig for|det galler|hjalpa|stotta)\b", t):
+            not re.search(r"\b(orolig for|det galler|hjalpa|stotta)\b", t) and not _LIVES_WITH_ME.search(t):
         # "min sambo slängde ut mig", "min man har aldrig slagit mig": the writer is the one affected
         return "sig"
     subject = _RELATIVE_SUBJECT.search(t)
+    if not relative and subject and _BEREAVED.search(t) and not _HELPING.search(t):
+        return "sig"
     if not relative and subject and re.search(r"^(\W*\w+){0,5}?\W*\b(mig|mej|om att jag|att jag ska|pa mig)\b",
-                                              t[subject.end():]) and not _HELPING.search(t):
+                                              t[subject.end():]) and not _HELPING.search(t) and not _LIVES_WITH_ME.search(t):
         # "mamma slängde ut mig", "mamma tjatar om att jag ska...": the writer is the one affected
         return "sig"
     if not relative and subject and not young:
@@ -567,6 +604,10 @@ _NOT_TOPIC_WORDS = re.compile(
     r"\b(spelar|spela|spelade) (ingen|nan|nagon|någon|nån|stor|liten|sa stor)? ?roll\b"
     r"|\b(aldre|äldre) (killar|tjejer|kompisar|polare|elever|barn|syskon|bror|brorsan|syster|syrran|grabbar|ungdomar|"
     r"kompis|kille|tjej|vanner|gang|gäng)\b"
+    # "dödar tid på discord", "slå ihjäl tiden": passing time, no death
+    r"|\b(doda|dodar|dodade|dodat|slar ihjal|sla ihjal|slog ihjal) (tid|tiden)\b"
+    # "mamma slår i taket": gets angry, no violence
+    r"|\b(slar|slog|slagit|slar) i taket\b"
     # "hänger med några äldre som...": older peers, not elderly people
     r"|\b(nagra|nan|nagon|ngn|ngra|gang med|hanger med|umgas med) (aldre|äldre)\b"
     # "hur gammal måste man vara": a question about an age limit, not about old age
@@ -675,7 +716,8 @@ def _application_needs(t: str, intent: Optional[str], confidence: float) -> list
     # ("var placerad i fosterhem som barn") is no request
     hits = [a.id for a in catalogue.alltid_behovsprovade
             if any(re.search(rf"\b{re.escape(fold(w))}(en|et|er|erna|ar|arna|s)?\b", t) for w in a.nyckelord)]
-    if re.search(r"\b(var|har varit|blev) (placerad|placerat) ", t):
+    if re.search(r"\b(var|har varit|blev) (placerad|placerat) |\b(vi ar|jag ar|som|vart|vi har varit) familjehem\b", t):
+        # a past placement, or a foster family asking for the child it has: no request for one
         hits = [h for h in hits if h != "familjehem"]
     money = re.search(r"\b(betala (hyran|rakningar|mat|elen)|pengar (till|for) (mat|hyran|hyra|rakningar)|"
                       r"ekonomiskt bistand|forsorjningsstod|socialbidrag|bidrag|har inga pengar|inga pengar kvar|"
@@ -763,6 +805,11 @@ def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = No
         facts.for_vem, facts.explicit_who = None, False
     if asked in ("for_vem", "vem_alder") and facts.for_vem is None and facts.skipped:
         facts.for_vem = UNKNOWN
+    if facts.for_vem == "mitt-barn" and facts.other_ages and min(s[0] for s in facts.other_ages) >= 18 and \
+            not re.search(r"\b(bebis|baby|gravid|vantar barn)\b", t):
+        # "min son är 31 och har spelat bort allt": a grown-up child; the parent is a close
+        # relative (anhörigstöd), not someone who needs a parenting programme
+        facts.for_vem = "anhorig"
     if facts.for_vem == "sig" and facts.other_ages and not facts.own_age and not re.search(r"\b(jag|ja)\b", t):
         facts.for_vem = None
     if facts.for_vem is None and re.search(r"\b(han|hon|hen|honom|henne|sonen|dottern|barnet)\b", t):

@@ -135,7 +135,9 @@ def test_spelling_without_swedish_letters_and_typos_still_finds_the_topic():
 @pytest.mark.parametrize("intent,text,who", [
     ("behov_ekonomi", "Ensamstående pappa med tre barn 4, 9 och 12 år. Jag har skulder hos kronofogden", "sig"),
     ("behov_bostad", "Vi har fått uppsägning av lägenheten, jag har två barn, 4 och 10", "sig"),
-    ("behov_ekonomi", "min son är 19 och har fått skulder, hur kan jag hjälpa honom", "mitt-barn"),
+    # the son's own debts; he is grown up, so his parent is a close relative, not a parent of a child
+    ("behov_ekonomi", "min son är 19 och har fått skulder, hur kan jag hjälpa honom", "anhorig"),
+    ("behov_ekonomi", "min son är 15 och har fått skulder, hur kan jag hjälpa honom", "mitt-barn"),
 ])
 def test_money_or_a_home_for_a_household_is_the_writers_own_need(intent, text, who):
     parse = {"intent": {"name": intent, "confidence": 0.8}, "intent_ranking": [{"name": intent, "confidence": 0.8}],
@@ -213,3 +215,20 @@ def test_violence_against_the_child_stays_about_the_child():
 def test_older_peers_are_not_elderly_people():
     f = interpret("han hänger med några äldre som alla vet sysslar med skumma grejer", {})
     assert "aldre" not in f.topics
+
+
+@pytest.mark.parametrize("text,who", [
+    ("Hej. Min man dog i april. Jag sover dåligt och gråter mest hela dagarna", "sig"),
+    ("Mamma har demens och bor hos mig sedan ett år. Jag har inte träffat en vän på månader", "anhorig"),
+    ("min storebror har missbrukat i flera år och lurat hela familjen på pengar. finns det något för mig?", "anhorig"),
+    ("HEJ. JAG ÄR 90 ÅR. JAG VILL HA MATLÅDOR OCH ETT TRYGGHETSLARM. MIN GRANNE HAR DET.", "sig"),
+    ("Min son är 31 och har spelat bort allt han äger, nu har han skulder", "anhorig"),
+])
+def test_who_the_help_is_for_when_someone_else_is_named(text, who):
+    assert interpret(text, NEED).for_vem == who
+
+
+def test_a_stage_of_life_belongs_to_the_person_it_is_said_of():
+    f = interpret("Min man är som död sedan han blev pensionerad. Jag tror han är deprimerad", NEED)
+    assert f.own_age is None and f.other_ages == [(65, 100)]
+    assert interpret("jag är pensionär och känner mig ensam", NEED).own_age == (65, 100)
