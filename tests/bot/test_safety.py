@@ -48,3 +48,33 @@ def test_a_laughing_idiom_hides_its_own_danger_words_but_not_the_rest():
     laughing = "jag svär jag kommer ta livet av mej av skratt, min kompis ramla i sjön me kläderna på lol"
     assert not is_acute(laughing, 0.7) and not is_acute(laughing)
     assert is_acute("jag dör av skratt ibland men nu vill jag ta livet av mig ikväll", 0.7)
+
+
+@pytest.mark.parametrize("text", [
+    "Jag hittade min dotter med ett bälte runt halsen i garderoben. Hon lever och pratar men är helt borta.",
+    "Jag sover ute, det är minus 15 inatt. Mina fötter är vita och jag känner inte tårna längre.",
+    "jag har slutat äta och dricka sedan i måndags. jag vill inte vara till besvär för någon längre.",
+])
+def test_a_medical_emergency_described_in_own_words_is_acute_whatever_the_classifier_says(text):
+    # blind dev3: the classifier gave these 0.49, 0.57 and 0.02, below both of its thresholds
+    assert is_acute(text, 0.02) and is_explicitly_acute(text)
+
+
+@pytest.mark.parametrize("text", [
+    "min son har fått ett rep runt midjan när han klättrar",
+    "det är minus 15 ute och jag fryser om tårna när jag går till jobbet",
+    "han har slutat dricka alkohol och äter bättre nu",
+    "jag sitter ute på balkongen fast det är minus 3",
+    "jag har en halsduk runt halsen hela vintern",
+    "katten har slutat äta och dricka, vad gör jag",
+])
+def test_the_always_acute_descriptions_leave_everyday_sentences_alone(text):
+    assert not is_acute(text, 0.1)
+
+
+def test_a_nurse_used_to_overdoses_at_work_is_no_emergency():
+    # blind dev3: "van vid överdoser" matched the overdose keyword and the classifier gave 0.76
+    nurse = ("Jag jobbar som sjuksköterska på akuten så jag är van vid överdoser och folk som blöder, det "
+             "skrämmer mig inte. Men nu gäller det min bror privat. Han har druckit för mycket sen skilsmässan")
+    assert not is_acute(nurse, 0.76) and not is_acute(nurse)
+    assert is_acute("jag är van vid överdoser från jobbet men nu har min son tagit en massa tabletter", 0.76)
