@@ -376,8 +376,8 @@ _OWN_FEELINGS = re.compile(r"\b(jag|ja) (orkar|vill inte|mar|kan inte|ar radd|e 
 
 
 # Someone close has died: the need named is the writer's grief, whoever is named.
-_BEREAVED = re.compile(r"\b(dog|gick bort|avled|avliden|har dott|somnade in|tog sitt liv|tog livet av sig|"
-                       r"omkom|forolyckades|begravningen)\b")
+_BEREAVED = re.compile(r"\b(dog|gick bort|gatt bort|avled|avliden|har dott|somnade in|tog sitt liv|tog livet av sig|"
+                       r"omkom|forolyckades|begravningen|(ar|e) borta nu|(ar|e) dod nu|blev anka|ar anka|ar ankling)\b")
 # "mamma har demens och bor hos mig": the writer cares for the one named (anhörig), is not the one
 # affected ("mamma slängde ut mig")
 _LIVES_WITH_ME = re.compile(r"\b(bor|bott|flyttat|flyttade|flyttar) (in )?(hos|med) (mig|mej|oss)\b"
@@ -604,6 +604,8 @@ _NOT_TOPIC_WORDS = re.compile(
     r"\b(spelar|spela|spelade) (ingen|nan|nagon|någon|nån|stor|liten|sa stor)? ?roll\b"
     r"|\b(aldre|äldre) (killar|tjejer|kompisar|polare|elever|barn|syskon|bror|brorsan|syster|syrran|grabbar|ungdomar|"
     r"kompis|kille|tjej|vanner|gang|gäng)\b"
+    # "han fyller 66", "fyller år", "fylla i blanketten": a birthday or a form, no drinking ("fylla")
+    r"|\b(fyller|fylla|fyllde|fyllt) (\d+|ar|i|femtio|sextio|sjuttio|attio|nittio|tjugo|trettio|fyrtio|\w+ (ar|i vinter|i var|i host|i sommar))\b"
     # "dödar tid på discord", "slå ihjäl tiden": passing time, no death
     r"|\b(doda|dodar|dodade|dodat|slar ihjal|sla ihjal|slog ihjal) (tid|tiden)\b"
     # "mamma slår i taket": gets angry, no violence
@@ -625,6 +627,8 @@ _TOPIC_VETO = (
     (re.compile(r"\b(skrivit ut|skrev ut|skriver ut|fatt|far|fick|tar|ata) (tabletter|medicin|lakemedel|piller|"
                 r"somntabletter|antidepressiva)\b"), "beroende"),
     (re.compile(r"\bhur gammal\b|\bgammal nog\b"), "aldre"),
+    # "om det spelar roll": matters, no gambling (the classifier learnt "spelar" as beroende)
+    (re.compile(r"\b(spelar|spela|spelade) (ingen |nan |nagon |stor |liten |sa stor )?roll\b"), "beroende"),
 )
 _VERB_DROG = re.compile(r"\bdrog (ner|upp|ut|in|bort|ivag|hem|over|fram|av|med|till|sig|ihop|pa sig)\b")
 

@@ -286,6 +286,12 @@ def _check_villkor(insats: Insats, kommun: Kommun,
 
 # -- ranking -------------------------------------------------------------------------------
 
+# About one role: an insats for a target group the resident has not named (nyanländ) ranks after
+# the general ones that fit alike, and still fills a short list. Not funktionsnedsattning: it is a
+# need as well ("glömmer", "demens" reach the kognitiva stödteamet without the word; dev3 hit@1 fell).
+MALGRUPP_PENALTY = 2.0
+
+
 def _score(insats: Insats, profil: Profile) -> tuple[float, list[tuple[str, str]]]:
     """A score and the human reasons behind it, each (normal, lättläst sentence). 0 means: not
     relevant for this profile."""
@@ -348,6 +354,12 @@ def _score(insats: Insats, profil: Profile) -> tuple[float, list[tuple[str, str]
         score += 0.5
     if profil.relevans:
         score += RELEVANCE_WEIGHT * min(1.0, dict(profil.relevans).get(insats.id, 0.0))
+    # An insats whose first topics say who it is for (nyanland: `malgrupp` in _amnen.yml) fits a
+    # resident who has not said they belong there only after the others; it still fits (a score
+    # above 0), so it can fill a short list.
+    topics = v.amnen()
+    if any(amne not in profil.amnen and topics.get(amne, {}).get("malgrupp") for amne in insats.amnen[:2]):
+        score = max(score - MALGRUPP_PENALTY, 0.1)
     return score, skal
 
 

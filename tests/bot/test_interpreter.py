@@ -223,6 +223,8 @@ def test_older_peers_are_not_elderly_people():
     ("min storebror har missbrukat i flera år och lurat hela familjen på pengar. finns det något för mig?", "anhorig"),
     ("HEJ. JAG ÄR 90 ÅR. JAG VILL HA MATLÅDOR OCH ETT TRYGGHETSLARM. MIN GRANNE HAR DET.", "sig"),
     ("Min son är 31 och har spelat bort allt han äger, nu har han skulder", "anhorig"),
+    ("Jag är 78 år och förstår mig inte på bank id. Min fru skötte sådant och hon är borta nu. "
+     "Finns det någon som kan visa mig", "sig"),
 ])
 def test_who_the_help_is_for_when_someone_else_is_named(text, who):
     assert interpret(text, NEED).for_vem == who
@@ -232,3 +234,13 @@ def test_a_stage_of_life_belongs_to_the_person_it_is_said_of():
     f = interpret("Min man är som död sedan han blev pensionerad. Jag tror han är deprimerad", NEED)
     assert f.own_age is None and f.other_ages == [(65, 100)]
     assert interpret("jag är pensionär och känner mig ensam", NEED).own_age == (65, 100)
+
+
+def test_it_matters_is_no_gambling():
+    # blind dev3: "om det spelar roll" made the classifier add beroende to a need for company
+    f = interpret("han fyller 66 nästa vecka om det spelar roll. finns det något ställe han kan gå till och träffa folk?",
+                  {"intent": {"name": "behov_ensamhet", "confidence": 0.48},
+                   "intent_ranking": [{"name": "behov_ensamhet", "confidence": 0.48},
+                                      {"name": "behov_beroende", "confidence": 0.11}]})
+    assert "beroende" not in f.topics and f.topics[0] == "ensamhet"
+    assert "beroende" in interpret("han spelar bort pengarna på casino", {}).topics

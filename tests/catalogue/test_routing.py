@@ -196,3 +196,16 @@ def test_a_short_list_is_filled_from_the_nearby_topics_after_the_topics_own_insa
         assert set(rek.insats.amnen) & {"psykisk-ohalsa", "foraldraskap"}
         assert "ligger nära det du beskrev (skola)" in rek.varfor
         assert all(s.status != EJ_UPPFYLLT for s in rek.villkor)
+
+
+def test_a_programme_for_a_target_group_comes_after_the_general_ones_unless_the_resident_belongs():
+    """Föräldraskap i Sverige (amnen [foraldraskap, nyanland]) came first for every parent of a
+    16-year-old in Mellerud; `malgrupp: true` on nyanland ranks it after the general programmes
+    unless the resident has said they are new in Sweden, and it still fits."""
+    parent = Profile(kommun="mellerud", for_vem="mitt-barn", amnen=("foraldraskap",), barn_alder=16)
+    ids = [r.insats.id for r in route(parent).rekommenderade]
+    assert ids[0] != "mellerud/foraldraskap-i-sverige"
+    assert "mellerud/abc-alla-barn-i-centrum" in ids
+    new_in_sweden = route(Profile(kommun="mellerud", for_vem="mitt-barn", amnen=("foraldraskap", "nyanland"),
+                                  barn_alder=16)).rekommenderade
+    assert new_in_sweden[0].insats.id == "mellerud/foraldraskap-i-sverige"
