@@ -375,6 +375,25 @@ _OWN_FEELINGS = re.compile(r"\b(jag|ja) (orkar|vill inte|mar|kan inte|ar radd|e 
                            r"vagar inte|gar inte hem|sover inte)\b|\bvara hemma\b|\bhemma ar\b|\b(kaos|brak|jobbigt|krig|skit) hemma\b")
 
 
+# Drinking, drugs or gambling whose subject is a close adult, not the writer or the writer's child.
+_USE_VERB = (r"(har )?(borjat |alltid |jamt |ofta |fortfarande |)?(dricka|dricker|drack|super|sup|knarkar|knarka|roker pa|"
+             r"tar (kokain|droger|knark|tabletter|piller|amfetamin|benso)|missbrukar|spelar (bort|for mycket|om pengar|pa "
+             r"casino|online)|ar (alkoholist|beroende|full|packad|pa fyllan|narkoman|spelberoende)|har (ett missbruk|"
+             r"alkoholproblem|spelproblem|missbruksproblem))")
+_OTHERS_USE = re.compile(
+    r"\b((min|mitt|mina) (?P<parent_named>mamma|pappa|mor|far|styvpappa|styvmamma|bonuspappa|bonusmamma|foraldrar)|"
+    r"(min|mitt|mina) (man|fru|make|maka|sambo|kille|tjej|partner|pojkvan|flickvan|karlek|fastman|fastmo|bror|syster|storebror|lillebror|"
+    r"storasyster|lillasyster|brorsa|syrra|ex|exman|exfru|kompis|van|vaninna|basta van|pojkvan|vanner)|"
+    # bare "pappa", not "hennes pappa" (a friend's parent: the friend is the one to help)
+    r"(?<!hennes )(?<!hans )(?<!deras )(?<!hens )(?P<parent>mamma|pappa|morsan|farsan|foraldrarna)|"
+    r"(?<!hennes )(?<!hans )(?<!deras )(?<!hens )(gubben|frugan|brorsan|syrran)|"
+    r"(?P<pronoun>han|hon))( \w+)?( \w+)? " + _USE_VERB + r"\b")
+_OWN_USE = re.compile(r"\b(jag|ja|jg) (\w+ )?" + _USE_VERB + r"\b|\b(mitt|mina) (drickande|missbruk|spelande)\b")
+# A child's own use ("min son dricker"): the parent asks about their child, as before.
+_CHILD_USES = re.compile(r"\b(min|mitt|var|vart) (son|dotter|barn|grabb|tjej pa \d+|kille pa \d+|tonaring|sonen|dottern)"
+                         r"( \w+)?( \w+)? " + _USE_VERB + r"\b|\b(sonen|dottern|barnet|grabben|ungen) (\w+ )?" + _USE_VERB + r"\b")
+
+
 # Someone close has died: the need named is the writer's grief, whoever is named.
 _BEREAVED = re.compile(r"\b(dog|gick bort|gatt bort|avled|avliden|har dott|somnade in|tog sitt liv|tog livet av sig|"
                        r"omkom|forolyckades|begravningen|(ar|e) borta nu|(ar|e) dod nu|blev anka|ar anka|ar ankling)\b")
@@ -801,6 +820,10 @@ def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = No
         # A bare first person ("vart ska jag vända mig?") says who it is for only in a message
         # that describes a need, and only when nobody else was named before.
         facts.for_vem = "sig" if known_for_vem in (None, "sig") and (ranking or facts.own_age) else None
+    if known_for_vem == "anhorig" and facts.for_vem == "sig" and not facts.own_age and _FOR_ME_EXPLICIT.search(t) and \
+            re.search(r"\binte (for|om) (hans|hennes|hens|honom|henne|hen)\b", t):
+        # "det är för min egen skull jag frågar, inte för hans": the relative's own support, as before
+        facts.for_vem, facts.explicit_who = None, False
     if known_for_vem not in (None, "sig", UNKNOWN) and facts.for_vem == "sig" and not facts.own_age and \
             asked not in ("for_vem", "vem_alder") and not _FOR_ME_EXPLICIT.search(t) and \
             re.search(r"\b(for|at|till) (mig|mej|oss)\b", t) and re.search(r"\b(han|hon|hen|honom|henne|dom|de)\b", t):
@@ -840,6 +863,29 @@ def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = No
             facts.topics, facts.topic_strength = [guess], TOPIC_GUESS_MIN
         elif child:
             facts.topics, facts.topic_strength = ["foraldraskap"], TOPIC_GUESS_MIN
+    others_use = [m for m in _OTHERS_USE.finditer(t) if not (m.group("pronoun") and facts.for_vem == "mitt-barn")]
+    if "beroende" in facts.topics and "vald" not in facts.topics and others_use and not _OWN_USE.search(t) and \
+            not _CHILD_USES.search(t) and not _ROLE_WITH_CHILD.search(t):
+        # "min man dricker", "mamma dricker varje kväll" (written by her son of 17), "min kille tar
+        # kokain": the use is a close adult's, the writer is the relative (the topic anhorig: the
+        # routing core then counts anhörigstöd as the writer's own, and for a young writer the youth
+        # services too); the writer's own treatment (drogscreening, CPU) fits less (blind dev4)
+        parents_use = any(m.group("parent") or m.group("parent_named") for m in others_use)
+        if parents_use:
+            # a child of a parent who drinks: never the one to treat, so the relatives' topic first
+            facts.topics = ["anhorig"] + [a for a in facts.topics if a != "anhorig"]
+        elif "anhorig" not in facts.topics:
+            facts.topics = facts.topics[:1] + ["anhorig"] + facts.topics[1:]
+        adult = facts.own_age is not None and facts.own_age[0] >= 21
+        if facts.for_vem in (None, "mitt-barn", "familj") or (facts.for_vem == "sig" and (adult or not parents_use)):
+            # "sig" stays only for a (probably) young writer about a parent: consent and the youth
+            # services go by the writer's own age; the routing core adds anhörigstöd for them
+            facts.for_vem = "anhorig"
+    elif "beroende" in facts.topics and facts.for_vem == "anhorig" and _OWN_USE.search(t) and \
+            not _OTHERS_USE.search(t) and not _HELPING.search(t):
+        # "jag dricker för mycket och min sambo har tröttnat", "jag röker på ... INTE att mina
+        # föräldrar ska veta": the one named is no user; the writer asks for their own use
+        facts.for_vem = "sig"
     facts.switch = bool(re.search(r"\b(en annan (grej|sak|fraga)|nat annat|nagot annat ocksa|det galler (nagot|nat) "
                                   r"annat|inte darfor jag skriver|det viktigaste (just nu )?ar|egentligen handlar det om|"
                                   r"en sak till|ocksa en fraga|ny fraga)\b", t))

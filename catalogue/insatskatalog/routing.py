@@ -286,6 +286,22 @@ def _check_villkor(insats: Insats, kommun: Kommun,
 
 # -- ranking -------------------------------------------------------------------------------
 
+def _primary_roles(profil: Profile) -> set:
+    """The insats roles that fit the asker directly. A young relative (under 21, the upper limit
+    of the youth services) is both: the one anhörigstöd is for when asking for their own sake
+    (topic anhorig, "pappa dricker, jag e 17, vem kan jag prata med"), and a young person, for
+    whom the youth services for children in such families are meant. (For any age, "sig" with
+    the topic anhorig widened too far: a parent's "han fick diagnosen adhd" got anhörigstöd.)"""
+    roles = set(PRIMAR_ROLL[profil.for_vem])
+    spans = profil.own_spans()
+    young = bool(spans) and max(hi for _lo, hi in spans) < 21
+    if young and profil.for_vem == "sig" and "anhorig" in profil.amnen:
+        roles.add("anhorig")
+    if young and profil.for_vem == "anhorig":
+        roles.add("barn-ung")
+    return roles
+
+
 # About one role: an insats for a target group the resident has not named (nyanländ) ranks after
 # the general ones that fit alike, and still fills a short list. Not funktionsnedsattning: it is a
 # need as well ("glömmer", "demens" reach the kognitiva stödteamet without the word; dev3 hit@1 fell).
@@ -311,7 +327,7 @@ def _score(insats: Insats, profil: Profile) -> tuple[float, list[tuple[str, str]
         skal.append((f"den handlar om {amnen}", f"Stödet handlar om {amnen}."))
 
     roller = set(insats.for_vem)
-    if roller & PRIMAR_ROLL[profil.for_vem]:
+    if roller & _primary_roles(profil):
         score += 2.0
         # the asker's own role among the insats's roles ("sig" needs no reason of its own)
         roll = "foralder" if profil.for_vem == "mitt-barn" else profil.for_vem

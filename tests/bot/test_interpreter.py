@@ -244,3 +244,37 @@ def test_it_matters_is_no_gambling():
                                       {"name": "behov_beroende", "confidence": 0.11}]})
     assert "beroende" not in f.topics and f.topics[0] == "ensamhet"
     assert "beroende" in interpret("han spelar bort pengarna på casino", {}).topics
+
+
+@pytest.mark.parametrize("text,who,first", [
+    # blind dev4: a close adult's drinking or drugs; the writer is the relative
+    ("Min man dricker. Inte varje dag men när han väl börjar slutar han inte, och jag ljuger för hans "
+     "jobb och för barnen", "anhorig", "beroende"),
+    ("Min kille tar kokain på helgerna. Jag vill ha hjälp för min egen del, hur jag ska hantera det här.",
+     "anhorig", "beroende"),
+    # a teenager about a parent: the writer's own age decides (consent, youth services), and the
+    # relatives' topic comes first so that the writer's own treatment is not offered first
+    ("pappa dricker varje kväll o blir elak. jag e 17 o ska flytta så fort jag fyller 18", "sig", "anhorig"),
+])
+def test_someone_elses_drinking_makes_the_writer_the_relative(text, who, first):
+    f = interpret(text, NEED)
+    assert f.for_vem == who and f.topics[0] == first and "anhorig" in f.topics and "beroende" in f.topics
+
+
+@pytest.mark.parametrize("text,who", [
+    ("min son 16 dricker varje helg och pappa vet inte", "mitt-barn"),
+    ("jag dricker för mycket och min sambo har tröttnat", "sig"),
+])
+def test_a_childs_or_the_writers_own_drinking_is_not_a_relatives(text, who):
+    f = interpret(text, NEED)
+    assert f.for_vem == who and f.topics[0] == "beroende"
+
+
+def test_a_friends_parent_who_drinks_does_not_make_the_writer_a_relative():
+    f = interpret("Min dotters kompis sover hos oss. Hon har berättat att hennes pappa super", NEED)
+    assert f.for_vem != "anhorig" or "anhorig" not in f.topics[:1]
+
+
+def test_for_my_own_sake_not_his_keeps_the_relatives_support():
+    f = interpret("Det är alltså för min egen skull jag frågar, inte för hans.", NEED, known_for_vem="anhorig")
+    assert f.for_vem is None   # the conversation's "anhorig" stands

@@ -209,3 +209,18 @@ def test_a_programme_for_a_target_group_comes_after_the_general_ones_unless_the_
     new_in_sweden = route(Profile(kommun="mellerud", for_vem="mitt-barn", amnen=("foraldraskap", "nyanland"),
                                   barn_alder=16)).rekommenderade
     assert new_in_sweden[0].insats.id == "mellerud/foraldraskap-i-sverige"
+
+
+def test_a_young_relative_gets_the_relatives_support_and_the_youth_services():
+    """A 17-year-old whose father drinks (for_vem sig, topics anhorig + beroende) got Sala's drug
+    screening for young people first; as a young relative, anhörigstöd is theirs too. An adult
+    asking for themselves gets no such widening."""
+    young = Profile(kommun="sala", for_vem="sig", alder=17, amnen=("anhorig", "beroende"))
+    ids = [r.insats.id for r in route(young).rekommenderade]
+    assert "sala/enskilt-stod-till-anhoriga-skadligt-bruk-och-beroende" in ids
+    assert ids[0] != "sala/provtagning-drogscreening-barn-och-unga-under-18-ar"
+    adult = Profile(kommun="sala", for_vem="sig", alder=40, amnen=("anhorig", "beroende"))
+    assert "sala/enskilt-stod-till-anhoriga-skadligt-bruk-och-beroende" not in \
+        [r.insats.id for r in route(adult).rekommenderade]
+    young_relative = Profile(kommun="uppsala", for_vem="anhorig", alder=15, amnen=("beroende", "anhorig"))
+    assert "uppsala/rad-och-stodsamtal-vid-trappan" in [r.insats.id for r in route(young_relative).rekommenderade]
