@@ -389,6 +389,12 @@ _OTHERS_USE = re.compile(
     r"(?<!hennes )(?<!hans )(?<!deras )(?<!hens )(gubben|frugan|brorsan|syrran)|"
     r"(?P<pronoun>han|hon))( \w+)?( \w+)? " + _USE_VERB + r"\b")
 _OWN_USE = re.compile(r"\b(jag|ja|jg) (\w+ )?" + _USE_VERB + r"\b|\b(mitt|mina) (drickande|missbruk|spelande)\b")
+# A writer with a baby of their own.
+_NEW_PARENT = re.compile(r"\b(fick|fatt|har fatt|har|fodde) (en )?(barn|bebis|baby|son|dotter) for \w+ (manader|manad|veckor|"
+                         r"vecka) (sen|sedan)\b|\b(har|med) (en |min )?(bebis|baby|nyfodd)\b|\bbebisen (ar|e) \d+\b|"
+                         r"\b(min|var) (bebis|nyfodda|lilla bebis)\b|\bmammaledig|\bpappaledig|\bforaldraledig")
+_SOMEONE_ELSES_BABY = re.compile(r"\b(min|mitt) (dotter|son|syster|bror|svagerska|kompis|van|vaninna|barnbarn)s?\b"
+                                 r"(\s+\w+){0,3}\s+(har fatt|fick|har|fodde|med)\b")
 # A child's own use ("min son dricker"): the parent asks about their child, as before.
 _CHILD_USES = re.compile(r"\b(min|mitt|var|vart) (son|dotter|barn|grabb|tjej pa \d+|kille pa \d+|tonaring|sonen|dottern)"
                          r"( \w+)?( \w+)? " + _USE_VERB + r"\b|\b(sonen|dottern|barnet|grabben|ungen) (\w+ )?" + _USE_VERB + r"\b")
@@ -935,6 +941,19 @@ def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = No
         # is named, so the need is the writer's own, said without "jag" (sms style); asking
         # "dig själv eller någon annan?" would be a question whose answer the message gives
         facts.for_vem = "sig"
+    if _NEW_PARENT.search(t) and not _SOMEONE_ELSES_BABY.search(t) and facts.for_vem in (None, "sig", "anhorig") and \
+            (_WRITER_FEELS.search(t) or _OWN_FEELINGS.search(t) or re.search(r"\b(jag|ja) ((ar|e) )?(sa )?(ensam|ledsen|"
+                                                                           r"trott|slut|deppig|nere)\b", t)) and \
+            facts.topics and facts.topics[0] in ("psykisk-ohalsa", "ensamhet", "nyanland", "kris") and \
+            all(hi <= 1 for _lo, hi in facts.other_ages):
+        # "fick barn för 3 månader sen och jag mår inte bra", "har bebis 8 manad. jag ensam hemma":
+        # a new parent's own low mood or loneliness is what the baby and parent services are for
+        # (blind dev4: they got adult day centres and Romsk inkludering). After the rules above, which
+        # make an adult's grief or danger with children named the adult's own
+        facts.for_vem = "mitt-barn"
+        facts.other_ages = facts.other_ages or [(0, 0)]
+        if "foraldraskap" not in facts.topics:
+            facts.topics = facts.topics[:1] + ["foraldraskap"] + facts.topics[1:2]
     if facts.acute and not facts.topics:
         facts.topics = [acute_topic(text)]   # the support that follows the emergency information
     elif facts.acute and re.search(r"\b(jag|ja|mig|mej)\b", t) and not re.search(r"\b(han|hon|hen)\b", t) and \

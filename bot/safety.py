@@ -95,6 +95,12 @@ _IDIOMS = [
     r"\bskrattade ihjal\b",
     # "jag kommer ta livet av mej av skratt", "skrattar ihjäl mig" (blind dev2)
     r"\b(ta|tar|tog) livet av (mig|mej) av skratt\b", r"\bskrattar ihjal (mig|mej)\b", r"\bdog av skratt\b",
+    # losing at a game ("mamma slår mig alltid i kortspel", blind dev4)
+    r"\b(slar|slog|slagit) (mig|mej|oss|honom|henne|dig) (alltid |jamt |ofta |varje gang |latt |)?i (kortspel|kort|schack|"
+    r"fifa|tennis|pingis|bordtennis|monopol|uno|yatzy|spel|brade|badminton|golf|fortnite|\w+spel)\b",
+    # a kitchen accident told as harmless ("skar mig lite på kniven i hemkunskapen idag haha")
+    r"\bskar (mig|mej) (lite )?(pa|i) (kniven|en kniv|fingret|tummen|brodkniven)\b(?=.*\b(hemkunskap\w*|laga mat|lagade mat|"
+    r"inget farligt|plaster|gurka|lok|potatis)\b)",
     # a nurse's or paramedic's work, said to explain why they are not easily scared (blind dev3)
     r"\bvan vid (overdoser|olyckor|dodsfall|blod|folk som bloder)( och (overdoser|olyckor|dodsfall|blod|folk som bloder))?",
 ]

@@ -278,3 +278,23 @@ def test_a_friends_parent_who_drinks_does_not_make_the_writer_a_relative():
 def test_for_my_own_sake_not_his_keeps_the_relatives_support():
     f = interpret("Det är alltså för min egen skull jag frågar, inte för hans.", NEED, known_for_vem="anhorig")
     assert f.for_vem is None   # the conversation's "anhorig" stands
+
+
+@pytest.mark.parametrize("text", [
+    # blind dev4: new parents' own low mood got adult day centres
+    "fick barn för 3 månader sen och jag mår inte bra. gråter mycket, känner mig ensam. min sambo jobbar hela dagarna",
+    "Bebisen är 4 månader. Jag är så ensam och ledsen, gråter mycket. Har inga vänner här",
+    "hej. jag ny i sverige, 1 år. har bebis 8 manad. jag ensam hemma hela dag, man jobba. finns nagot for mamma och bebis?",
+])
+def test_a_new_parents_low_mood_is_asked_about_as_a_parent_of_a_baby(text):
+    low_mood = {"intent": {"name": "behov_psykisk_ohalsa", "confidence": 0.7},
+                "intent_ranking": [{"name": "behov_psykisk_ohalsa", "confidence": 0.7}], "entities": []}
+    f = interpret(text, low_mood)
+    assert f.for_vem == "mitt-barn" and f.other_ages == [(0, 0)] and "foraldraskap" in f.topics
+
+
+def test_grief_with_older_children_named_stays_the_writers_own():
+    grief = {"intent": {"name": "behov_kris", "confidence": 0.7},
+             "intent_ranking": [{"name": "behov_kris", "confidence": 0.7}], "entities": []}
+    f = interpret("min man dog i våras. barnen är 3 och 5 och jag mår så dåligt", grief)
+    assert f.for_vem == "sig"

@@ -78,3 +78,15 @@ def test_a_nurse_used_to_overdoses_at_work_is_no_emergency():
              "skrämmer mig inte. Men nu gäller det min bror privat. Han har druckit för mycket sen skilsmässan")
     assert not is_acute(nurse, 0.76) and not is_acute(nurse)
     assert is_acute("jag är van vid överdoser från jobbet men nu har min son tagit en massa tabletter", 0.76)
+
+
+@pytest.mark.parametrize("harmless,dangerous", [
+    # blind dev4: both gave the emergency information
+    ("mamma slår mig alltid i kortspel haha men det e inte det jag skulle fråga. hon dricker mycket vin",
+     "mamma slår mig när hon dricker vin"),
+    ("skar mig lite på kniven i hemkunskapen idag haha inget farligt, skolsköterskan satte plåster. jag e ledsen typ jämt",
+     "jag skär mig i armen varje kväll när jag är ledsen"),
+])
+def test_a_game_lost_or_a_kitchen_cut_is_no_emergency_but_the_real_thing_still_is(harmless, dangerous):
+    assert not is_acute(harmless, 0.7) and not is_acute(harmless)
+    assert is_acute(dangerous, 0.7)
