@@ -963,6 +963,14 @@ def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = No
         facts.topics = ["psykisk-ohalsa"] + [a for a in facts.topics if a not in ("psykisk-ohalsa", "beroende")][:2]
         if facts.for_vem == "anhorig":
             facts.for_vem = "sig"   # "brevet till mamma ligger på skrivbordet": the danger is the writer's
+    elif facts.acute and acute_topic(text) == "psykisk-ohalsa" and facts.topics and \
+            (facts.topics[0] == "beroende" and not re.search(r"(dricker|full|fylla|knark|drog|super\b|kokain|heroin|alkohol)", t)
+             or facts.topic_strength <= TOPIC_GUESS_MIN):
+        # "min son skrev att han ska ta sitt liv ... mina sömntabletter är borta", "han ligger på
+        # golvet och andas konstigt": someone else's danger of their life; the support that follows
+        # is about mental health, not about the pills, nor a guessed parenting programme (dev4)
+        facts.topics = ["psykisk-ohalsa"] + [a for a in facts.topics if a not in ("psykisk-ohalsa", "beroende",
+                                                                                  "foraldraskap")][:2]
     facts.kommun = kommun_from(text)
     facts.questions = [k for k, p in _QUESTION_RE.items() if p.search(t)]
     facts.anonym = "anonym" in facts.questions or "anonym" in t

@@ -298,3 +298,13 @@ def test_grief_with_older_children_named_stays_the_writers_own():
              "intent_ranking": [{"name": "behov_kris", "confidence": 0.7}], "entities": []}
     f = interpret("min man dog i våras. barnen är 3 och 5 och jag mår så dåligt", grief)
     assert f.for_vem == "sig"
+
+
+def test_someone_elses_danger_of_life_is_followed_by_mental_health_support():
+    danger = {"intent": {"name": "akut_fara", "confidence": 1.0}, "danger": 0.99,
+              "intent_ranking": [{"name": "akut_fara", "confidence": 1.0}, {"name": "behov_beroende", "confidence": 0.25}],
+              "entities": []}
+    f = interpret("min son 16 skrev att han ska ta sitt liv och nu svarar han inte. mina sömntabletter är borta", danger)
+    assert f.acute and f.topics[0] == "psykisk-ohalsa" and "beroende" not in f.topics and f.for_vem == "mitt-barn"
+    drunk = interpret("min man är jättefull och har tagit en massa tabletter, han svarar inte", danger)
+    assert drunk.acute and drunk.topics[0] == "beroende"
