@@ -963,6 +963,12 @@ def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = No
         facts.topics = ["psykisk-ohalsa"] + [a for a in facts.topics if a not in ("psykisk-ohalsa", "beroende")][:2]
         if facts.for_vem == "anhorig":
             facts.for_vem = "sig"   # "brevet till mamma ligger på skrivbordet": the danger is the writer's
+    elif facts.acute and acute_topic(text) == "vald" and "vald" not in facts.topics[:1] and \
+            not re.search(r"\b(mig sjalv|skara mig|ta mitt liv|ta livet av mig|inte leva)\b", t) and \
+            (not facts.topics or facts.topic_strength < 0.5 or facts.topics[0] in ("kris", "foraldraskap", "relation")):
+        # "han står utanför dörren och skriker att han ska döda mig": the support after the
+        # emergency information is about violence, not a guessed crisis or parenting topic (dev4)
+        facts.topics = ["vald"] + [a for a in facts.topics if a != "vald"][:2]
     elif facts.acute and acute_topic(text) == "psykisk-ohalsa" and facts.topics and \
             (facts.topics[0] == "beroende" and not re.search(r"(dricker|full|fylla|knark|drog|super\b|kokain|heroin|alkohol)", t)
              or facts.topic_strength <= TOPIC_GUESS_MIN):

@@ -32,8 +32,15 @@ def _r1(word: str) -> int:
     return len(word)
 
 
+# Words the rules would reduce to another word's stem once å/ä/ö are folded: "aldrig" (never)
+# became "aldr", the stem of "äldre", so "jag har aldrig känt så här" was about older people.
+_UNSTEMMED = {"aldrig"}
+
+
 def stem(word: str) -> str:
     word = word.lower()
+    if word in _UNSTEMMED:
+        return word
     r1 = _r1(word)
     for suffix in _STEP1:
         if word.endswith(suffix) and len(word) - len(suffix) >= r1:

@@ -308,3 +308,11 @@ def test_someone_elses_danger_of_life_is_followed_by_mental_health_support():
     assert f.acute and f.topics[0] == "psykisk-ohalsa" and "beroende" not in f.topics and f.for_vem == "mitt-barn"
     drunk = interpret("min man är jättefull och har tagit en massa tabletter, han svarar inte", danger)
     assert drunk.acute and drunk.topics[0] == "beroende"
+
+
+def test_a_threat_at_the_door_is_followed_by_violence_support():
+    danger = {"intent": {"name": "akut_fara", "confidence": 1.0}, "danger": 0.99,
+              "intent_ranking": [{"name": "akut_fara", "confidence": 0.6}, {"name": "behov_kris", "confidence": 0.37}],
+              "entities": []}
+    f = interpret("han står utanför dörren och bankar och skriker att han ska döda mig. jag har låst", danger)
+    assert f.acute and f.topics[0] == "vald"

@@ -100,3 +100,10 @@ def test_cli_bad_input_is_one_swedish_line_not_a_traceback(args, fragment):
 def test_cli_usage_error():
     out = run("route", "--kommun", "alingsas")
     assert out.returncode == 2 and "Fel i kommandot" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_never_is_not_older_people():
+    # blind dev4: "jag har aldrig känt så här" stemmed to "aldr", the stem of "äldre"
+    from insatskatalog.store import topics_in
+    assert "aldre" not in topics_in("Jag har aldrig känt så här")
+    assert "aldre" in topics_in("min äldre mamma behöver hjälp")
