@@ -128,7 +128,7 @@ _OTHER_WORDS = re.compile(
     r"mormor|morfar|farmor|farfar|kompis|van|vannen|elev|eleven|aring|aringen|styvson|styvdotter|bonusbarn|"
     r"brorson|brorsdotter|systerson|systerdotter|grannen|mannen|frun|ett|en|the|he|she|my son|my daughter|"
     r"tvillingar(na)?|yngsta|aldsta|lilla|stora|pojke|flicka|brorsa|polare|polaren|granne|grannens|kompisen|"
-    r"bonusdotter|bonusson|bonusbarn|styvson|styvdotter|fosterbarn|barnbarnet|pojkar|flickor|dottrar|soner|"
+    r"bonusdotter|bonusson|bonusbarn|styvson|styvdotter|fosterbarn|barnbarnet|pojkar|flickor|dottrar|soner|tjejer|killar|grabbar|"
     r"ungarna|tonarsson|tonarsdotter|make|maka|sambo|sambon)\b")
 
 
@@ -203,7 +203,7 @@ def ages_in(text: str) -> list[AgeMention]:
     for m in _AGE_LIST.finditer(t):
         values = [int(g) for g in (m.group(1), m.group(2), m.group(3)) if g]
         before = t[: m.start()]
-        if not (m.group(4) or re.search(r"\b(ar|e|pa|barn|pojkar|flickor|dottrar|soner|ungar|ungarna|barnen)\s*$", before)):
+        if not (m.group(4) or re.search(r"\b(ar|e|pa|barn|pojkar|flickor|dottrar|soner|ungar|ungarna|barnen|tjejer|killar|grabbar|tjejerna|killarna)\s*$", before)):
             continue
         owner = _owner(before)
         for i, value in enumerate(values):
@@ -326,6 +326,8 @@ _CHILD_NOUN = (r"(son|sonen|soner|dotter|dottern|dottrar|dottrarna|barn|barnen|b
 _CHILD_WIDE = re.compile(
     rf"\b(min|mitt|mina|var|vart|vara|en|ett|tva|tre|fyra|fem|har|vi har|jag har|med)\s+(\w+\s+)?{_CHILD_NOUN}\b"
     r"|\bbarn(en)?,? (ar |e )?\d{1,2}( ar)?,? (och|o|,) \d{1,2}\b"
+    # "mina tjejer 9 och 12": with their ages they are the writer's children, not friends
+    r"|\b(mina|vara) (tjejer|killar|pojkar|flickor|grabbar|ungar|dottrar|soner),? (ar |e )?\d{1,2}( ar)?,? (och|o|,) \d{1,2}\b"
     r"|\b(fosterbarn|adopterat|adoptivbarn|tonarsson|tonarsdotter|bonusdotter|bonusson|styvson|styvdotter|"
     r"barnbarnet|mellanbarnet|vi ar tva (mammor|pappor))\b"
     r"|\b(my|our|i have|we have) (\w+ )?(kids|children|son|daughter|baby|boy|girl|teenager)\b")

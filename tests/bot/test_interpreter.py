@@ -316,3 +316,16 @@ def test_a_threat_at_the_door_is_followed_by_violence_support():
               "entities": []}
     f = interpret("han står utanför dörren och bankar och skriker att han ska döda mig. jag har låst", danger)
     assert f.acute and f.topics[0] == "vald"
+
+
+def test_my_girls_with_their_ages_are_my_children():
+    # blind dev4: "Mina tjejer 9 och 12 slåss om mobilen" was the writer's own need, ages lost
+    parenting = {"intent": {"name": "behov_foraldraskap", "confidence": 0.88},
+                 "intent_ranking": [{"name": "behov_foraldraskap", "confidence": 0.88}], "entities": []}
+    f = interpret("Mina tjejer 9 och 12 slåss om mobilen varje kväll. Finns föräldrakurs?", parenting)
+    assert f.for_vem == "mitt-barn" and f.other_ages == [(9, 9), (12, 12)]
+
+
+def test_a_police_report_after_a_fight_is_about_crime_and_mediation():
+    f = interpret("jag slog en kille på fest i våras och han gjorde polisanmälan. kan man träffa honom och prata?", {})
+    assert "brott" in f.topics
