@@ -871,7 +871,10 @@ def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = No
             facts.topics, facts.topic_strength = [guess], TOPIC_GUESS_MIN
         elif child:
             facts.topics, facts.topic_strength = ["foraldraskap"], TOPIC_GUESS_MIN
-    others_use = [m for m in _OTHERS_USE.finditer(t) if not (m.group("pronoun") and facts.for_vem == "mitt-barn")]
+    # "han"/"hon" is a close adult only when this message names no child and the conversation is
+    # not about one ("min dotter är 14" ... "hon dricker alkohol varje helg" is the daughter)
+    others_use = [m for m in _OTHERS_USE.finditer(t)
+                  if not (m.group("pronoun") and (facts.for_vem in (None, "mitt-barn") or known_for_vem == "mitt-barn"))]
     if "beroende" in facts.topics and "vald" not in facts.topics and others_use and not _OWN_USE.search(t) and \
             not _CHILD_USES.search(t) and not _ROLE_WITH_CHILD.search(t):
         # "min man dricker", "mamma dricker varje kväll" (written by her son of 17), "min kille tar

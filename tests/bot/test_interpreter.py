@@ -329,3 +329,10 @@ def test_my_girls_with_their_ages_are_my_children():
 def test_a_police_report_after_a_fight_is_about_crime_and_mediation():
     f = interpret("jag slog en kille på fest i våras och han gjorde polisanmälan. kan man träffa honom och prata?", {})
     assert "brott" in f.topics
+
+
+def test_she_drinks_after_my_daughter_is_14_is_the_daughter():
+    # the scaled stack's lock test: "min dotter är 14 år", then "hon dricker alkohol varje helg"
+    # made the writer a relative and dropped the daughter's age
+    f = interpret("hon dricker alkohol varje helg", NEED, known_for_vem="mitt-barn")
+    assert f.for_vem != "anhorig" and "anhorig" not in f.topics
