@@ -250,7 +250,8 @@ def ages_in(text: str) -> list[AgeMention]:
         if m.group(1) in ("typ", "runt", "cirka", "ca", "nastan", "snart", "bara", "ungefar") and \
                 not re.search(r"\b(ar|e|fyller|blir|hon|han|jag|gammal)\b", t[max(0, m.start() - 15): m.start()]):
             continue
-        implied = _implied_subject(t[: m.start()]) if m.group(1) in ("ar", "e") else None
+        # "hon gick ut gymnasiet i våras och fyller 20 i höst": the clause's own subject (dev5)
+        implied = _implied_subject(t[: m.start()]) if m.group(1) in ("ar", "e", "fyller", "fyllde", "blir") else None
         add((value, value), m.start(2), m.end(), implied)
     for m in _AGE_AFTER_PERSON.finditer(t):
         add((int(m.group(2)), int(m.group(2))), m.start(2), m.end(2), "self" if m.group(1) in ("jag", "ja") else "other")
@@ -631,6 +632,8 @@ _NOT_TOPIC_WORDS = re.compile(
     r"\b(spelar|spela|spelade) (ingen|nan|nagon|någon|nån|stor|liten|sa stor)? ?roll\b"
     r"|\b(aldre|äldre) (killar|tjejer|kompisar|polare|elever|barn|syskon|bror|brorsan|syster|syrran|grabbar|ungdomar|"
     r"kompis|kille|tjej|vanner|gang|gäng)\b"
+    # "helt beroende av skärmen": screens are a parenting matter, no addiction to treat (dev5)
+    r"|\bberoende av (skarmen|skarmar|mobilen|telefonen|paddan|ipaden|datorn|surfplattan|tv|youtube|tiktok|sociala medier)\b"
     # "han fyller 66", "fyller år", "fylla i blanketten": a birthday or a form, no drinking ("fylla")
     r"|\b(fyller|fylla|fyllde|fyllt) (\d+|ar|i|femtio|sextio|sjuttio|attio|nittio|tjugo|trettio|fyrtio|\w+ (ar|i vinter|i var|i host|i sommar))\b"
     # "dödar tid på discord", "slå ihjäl tiden": passing time, no death
@@ -654,6 +657,8 @@ _TOPIC_VETO = (
     (re.compile(r"\b(skrivit ut|skrev ut|skriver ut|fatt|far|fick|tar|ata) (tabletter|medicin|lakemedel|piller|"
                 r"somntabletter|antidepressiva)\b"), "beroende"),
     (re.compile(r"\bhur gammal\b|\bgammal nog\b"), "aldre"),
+    (re.compile(r"\bberoende av (skarmen|skarmar|mobilen|telefonen|paddan|ipaden|datorn|surfplattan|tv|youtube|tiktok|"
+                r"sociala medier)\b"), "beroende"),
     # "om det spelar roll": matters, no gambling (the classifier learnt "spelar" as beroende)
     (re.compile(r"\b(spelar|spela|spelade) (ingen |nan |nagon |stor |liten |sa stor )?roll\b"), "beroende"),
 )
@@ -849,6 +854,12 @@ def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = No
         facts.for_vem = None
     if facts.for_vem is None and re.search(r"\b(han|hon|hen|honom|henne|sonen|dottern|barnet)\b", t):
         facts.pronoun_only = True   # "hon vill inte tillbaka till skolan": the same person as before
+        if asked is None and known_for_vem is None and not facts.own_age and facts.other_ages and \
+                max(s[1] for s in facts.other_ages) < _YOUNGEST_WRITER and \
+                re.search(rf"\b(han|hon|hen) (ar|e|blir|fyller|fyllde) {_NUMBER}\b", t):
+            # "hon blir 4 i maj och slår sin lillebror": nobody that young writes, so the one
+            # writing cares for the child (blind dev5: was asked who it is for, then read as themself)
+            facts.for_vem = "mitt-barn"
     if facts.for_vem == "sig" and facts.other_ages and not facts.own_age and (known_for_vem or "") not in ("", "sig"):
         facts.for_vem = None
 
@@ -969,11 +980,16 @@ def interpret(text: str, parse: Optional[dict] = None, asked: Optional[str] = No
         if facts.for_vem == "anhorig":
             facts.for_vem = "sig"   # "brevet till mamma ligger på skrivbordet": the danger is the writer's
     elif facts.acute and acute_topic(text) == "vald" and "vald" not in facts.topics[:1] and \
-            not re.search(r"\b(mig sjalv|skara mig|ta mitt liv|ta livet av mig|inte leva)\b", t) and \
-            (not facts.topics or facts.topic_strength < 0.5 or facts.topics[0] in ("kris", "foraldraskap", "relation")):
-        # "han står utanför dörren och skriker att han ska döda mig": the support after the
-        # emergency information is about violence, not a guessed crisis or parenting topic (dev4)
+            not re.search(r"\b(mig sjalv|skara mig|ta mitt liv|ta livet av mig|inte leva)\b", t):
+        # "han står utanför dörren och skriker att han ska döda mig", "han har druckit och slog mig":
+        # the support after the emergency information is about violence, not a guessed crisis,
+        # parenting, crime or addiction topic (dev4, dev5)
         facts.topics = ["vald"] + [a for a in facts.topics if a != "vald"][:2]
+        if facts.for_vem in ("mitt-barn", "anhorig") and not _CHILD_VICTIM.search(t) and \
+                re.search(r"\b(mig|mej|jag|ja|oss|mamma)\b", t):
+            # "barnen sover", "pappa tryckte upp mamma": the writer is the one in danger
+            # (or, young, sees it at home); the support is the writer's own
+            facts.for_vem = "sig"
     elif facts.acute and acute_topic(text) == "psykisk-ohalsa" and facts.topics and \
             (facts.topics[0] == "beroende" and not re.search(r"(dricker|full|fylla|knark|drog|super\b|kokain|heroin|alkohol)", t)
              or facts.topic_strength <= TOPIC_GUESS_MIN):

@@ -174,8 +174,13 @@ def is_harmless_idiom(text: str) -> bool:
     return any(p.search(t) for p in _OFARLIGT_RE) and not is_explicitly_acute(text)
 
 
-_VIOLENCE = re.compile(r"\b(slar|slog|sparkar|misshandlar|stryper|hotar|hotade|kniv|last in|last (ytterdorren|dorren)|"
-                       r"utanfor (dorren|fonstret)|doda mig|ta mig|kastar saker|fa se vad som hander|leta efter mig)\b")
+_VIOLENCE = re.compile(r"\b(slar|slog|slagit|sparkar|sparkade|sparkat|misshandlar|stryper|strypgrepp|struptag|hotar|hotade|"
+                       r"kniv|last in|last (ytterdorren|dorren)|utanfor (dorren|fonstret)|doda mig|ta mig|kastar saker|"
+                       r"fa se vad som hander|leta efter mig|bankar pa|tryckte upp|knuffade|foljt efter|foljer efter|"
+                       r"star (nu )?(utanfor|i trappuppgangen|i trapphuset|i hallen)|vantar pa mig|ska fa se|"
+                       r"tagit mina nycklar|tog min telefon|ta dem ifran mig|ta barnen)\b")
+# (blind dev5: a man at the door, following the writer, holding her in a room, with her keys:
+# violence in deeds, not in the words above, and the support after 112 went to crime or addiction)
 
 
 def acute_topic(text: str) -> str:
