@@ -80,6 +80,7 @@ def _insats(d: dict, kommun_id: str, beslut: str) -> Insats:
         att_tanka_pa=_s(d.get("att_tanka_pa")),
         alder_bekraftad=_s(d.get("alder_bekraftad")),
         innehall_lattlast=_s(d.get("innehall_lattlast")),
+        vagledning=bool(d.get("vagledning", False)),
     )
 
 

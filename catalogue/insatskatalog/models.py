@@ -121,6 +121,7 @@ class Insats:
     att_tanka_pa: str = ""    # resident note, written for residents ("Att tänka på")
     alder_bekraftad: str = ""  # editor's reason why the ages in the text differ from villkor.alder/barn_alder
     innehall_lattlast: str = ""  # the summary in easy-to-read Swedish (lättläst, issue 13.6); "" = none yet
+    vagledning: bool = False   # general guidance on rights and on how to apply, whatever the need (routing.py)
 
     def sammanfattning(self, lattlast: bool = False) -> str:
         """The summary residents read: `innehall`, or with `lattlast` the easy-to-read version,

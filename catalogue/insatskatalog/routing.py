@@ -449,6 +449,24 @@ def _nearby(kommun, profil: Profile, seen: set) -> list:
     return extra
 
 
+def _guidance(kommun, profil: Profile, seen: set) -> list:
+    """The municipality's general guidance (`vagledning: true`: information about one's rights and
+    how to apply, whatever the need), for when fewer than three insatser fit even with the nearby
+    topics: the resident whose need has no insats of its own, or needs an application, still gets a
+    place to ask (blind dev4, dev5: housing, money and grief in Mellerud got one insats or none)."""
+    extra = []
+    for insats in kommun.insatser:
+        if not insats.vagledning or insats.id in seen or insats.behovsprovad:
+            continue
+        statuses, fel = _check_villkor(insats, kommun, profil)
+        if fel or _age_unknown(insats, profil):
+            continue
+        skal = [("den ger vägledning om vad du har rätt till och hur du söker stöd",
+                 "Där får du veta vad du har rätt till och hur du söker stöd.")]
+        extra.append((0.05, insats.namn, insats, skal, statuses))
+    return sorted(extra, key=lambda k: k[1])
+
+
 def _age_unknown(insats: Insats, profil: Profile) -> bool:
     spans, _ = _participants(insats, profil)
     own = insats.villkor.alder.angivet and span_status(insats.villkor.alder, spans) != UPPFYLLT
@@ -486,6 +504,9 @@ def route(profil: Profile, catalogue: Optional[Catalogue] = None, nearby: bool =
         kandidater += _nearby(kommun, profil, {k[2].id for k in kandidater} |
                                    {i.id for i in resultat.kraver_ansokan} |
                                    {e.insats.id for e in resultat.villkor_ej_uppfyllda})[:MIN_FORSLAG - len(kandidater)]
+    if nearby and len(kandidater) < MIN_FORSLAG and profil.amnen:
+        kandidater += _guidance(kommun, profil, {k[2].id for k in kandidater} |
+                                {e.insats.id for e in resultat.villkor_ej_uppfyllda})[:MIN_FORSLAG - len(kandidater)]
     for score, _namn, insats, skal, statuses in kandidater:
         resultat.rekommenderade.append(
             Rekommendation(insats=insats, poang=round(score, 2), varfor=_why(skal),

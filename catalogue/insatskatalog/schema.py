@@ -21,9 +21,10 @@ KOMMUN_FALT = {"id", "namn", "namnd", "beslut", "bosattningsvillkor", "kontakt",
 INSATS_FALT = {
     "id", "namn", "behovsprovad", "kategori", "amnen", "for_vem", "malgrupp", "villkor", "innehall",
     "format", "omfattning", "metoder", "sprak", "utforare", "dokumentation", "kontakt", "kalla",
-    "anmarkning", "att_tanka_pa", "alder_bekraftad", "innehall_lattlast",
+    "anmarkning", "att_tanka_pa", "alder_bekraftad", "innehall_lattlast", "vagledning",
 }
-INSATS_KRAVS = INSATS_FALT - {"anmarkning", "sprak", "behovsprovad", "att_tanka_pa", "alder_bekraftad", "innehall_lattlast"}
+INSATS_KRAVS = INSATS_FALT - {"anmarkning", "sprak", "behovsprovad", "att_tanka_pa", "alder_bekraftad", "innehall_lattlast",
+                              "vagledning"}
 VILLKOR_FALT = {"alder", "barn_alder", "bosattning", "samtycke", "remiss", "ovrigt"}
 KONTAKT_FALT = {"namn", "telefon", "epost", "webb", "adress", "oppettider"}
 BESLUT_FALT = {"titel", "datum", "diarienummer", "lydelse"}
@@ -287,6 +288,8 @@ class _Checker:
         self.text(insats, "namn", where, nonempty=True)
         if "behovsprovad" in insats and not isinstance(insats["behovsprovad"], bool):
             self.error(insats.line_of("behovsprovad"), f"{where}: \"behovsprovad\" ska vara true eller false.")
+        if "vagledning" in insats and not isinstance(insats["vagledning"], bool):
+            self.error(insats.line_of("vagledning"), f"{where}: \"vagledning\" ska vara true eller false.")
         if insats.get("kategori") not in v.KATEGORIER:
             self.error(insats.line_of("kategori"), f"{where}: kategorin \"{insats.get('kategori')}\" finns inte. Tillåtna: {', '.join(v.KATEGORIER)}.")
         self.choice_list(insats, "amnen", list(v.amnen()), where)

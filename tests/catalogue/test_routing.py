@@ -224,3 +224,16 @@ def test_a_young_relative_gets_the_relatives_support_and_the_youth_services():
         [r.insats.id for r in route(adult).rekommenderade]
     young_relative = Profile(kommun="uppsala", for_vem="anhorig", alder=15, amnen=("beroende", "anhorig"))
     assert "uppsala/rad-och-stodsamtal-vid-trappan" in [r.insats.id for r in route(young_relative).rekommenderade]
+
+
+def test_general_guidance_fills_a_short_list_whatever_the_need():
+    # blind dev5: debts and rent in Mellerud got one insats; the seed's Rådgivningssamtal (4.1) gives
+    # "information, vägledning och stöd i enklare frågor", e.g. "hur man söker kontaktfamilj"
+    res = route(Profile(kommun="mellerud", for_vem="sig", alder=31, amnen=("ekonomi",)))
+    assert "Rådgivningssamtal" in names(res, 3)
+    assert "vad du har rätt till" in next(r.varfor for r in res.rekommenderade if r.insats.namn == "Rådgivningssamtal")
+    # not where three insatser already fit, and never in a municipality without such an insats
+    assert "Rådgivningssamtal" not in names(route(Profile(kommun="mellerud", for_vem="mitt-barn", barn_alder=16,
+                                                          amnen=("beroende",))), 3)
+    assert all(not r.insats.vagledning for r in route(Profile(kommun="sala", for_vem="sig", alder=31,
+                                                                amnen=("ekonomi",))).rekommenderade)

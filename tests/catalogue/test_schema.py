@@ -194,3 +194,13 @@ def test_without_a_lattlast_summary_the_normal_one_is_shown(broken_dir):
 def test_a_field_name_in_the_lattlast_summary_is_an_error(broken_dir):
     body = LATT_KOMMUN.replace("    innehall: Text\n", "    innehall: Text\n    innehall_lattlast: \"Se barn_alder.\"\n")
     assert any("visas för invånare" in p.message for p in validate_file(_write(broken_dir, "sala.yml", body)))
+
+
+# -- general guidance (vagledning), whatever the need --------------------------------------------
+
+def test_vagledning_that_is_not_a_boolean_is_refused_in_swedish(broken_dir):
+    body = LATT_KOMMUN.replace("    innehall: Text\n", "    innehall: Text\n    vagledning: ja\n")
+    messages = [str(p) for p in validate_file(_write(broken_dir, "sala.yml", body))]
+    assert any("\"vagledning\" ska vara true eller false" in m for m in messages), messages
+    _write(broken_dir, "sala.yml", LATT_KOMMUN.replace("    innehall: Text\n", "    innehall: Text\n    vagledning: true\n"))
+    assert load_catalogue(broken_dir).insats("sala/testinsats").vagledning is True
